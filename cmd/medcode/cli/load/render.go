@@ -1,0 +1,58 @@
+package load
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
+	"github.com/medcode/medcode/coding"
+)
+
+func render(w io.Writer, st iostreams.Styles, rep *coding.LoadReport, dir string) {
+	fmt.Fprintln(w, st.Heading.Render("files"))
+	for _, f := range rep.Files {
+		year := ""
+		if f.Year != 0 {
+			year = fmt.Sprintf(" %d", f.Year)
+		}
+		fmt.Fprintf(w, "  %s\n    %s%s, %d records", f.Path, f.Kind.Describe(), year, f.Records)
+		if f.Release != "" {
+			fmt.Fprintf(w, " -> %s", f.Release)
+		}
+		if f.Note != "" {
+			fmt.Fprintf(w, " %s", st.Dim.Render("("+f.Note+")"))
+		}
+		fmt.Fprintln(w)
+	}
+	if len(rep.Skipped) > 0 {
+		fmt.Fprintln(w, st.Heading.Render("skipped"))
+		for _, s := range rep.Skipped {
+			fmt.Fprintf(w, "  %s %s\n", s.Path, st.Dim.Render("("+s.Reason+")"))
+		}
+	}
+	fmt.Fprintln(w, st.Heading.Render("releases"))
+	state := map[string]string{}
+	for _, id := range rep.Added {
+		state[id] = "added"
+	}
+	for _, id := range rep.Replaced {
+		state[id] = "replaced"
+	}
+	for _, id := range rep.Kept {
+		state[id] = "kept"
+	}
+	for _, r := range rep.Releases {
+		counts := fmt.Sprintf("%d codes (%d billable, %d headers)", r.Codes, r.Billable, r.Headers)
+		if r.System == "hcpcs" {
+			counts = fmt.Sprintf("%d codes (%d procedures, %d modifiers)", r.Codes, r.Billable, r.Modifiers)
+		}
+		fmt.Fprintf(w, "  %s %s  %s, %d with notes, %d index entries\n", st.Code.Render(r.ID), st.Dim.Render(state[r.ID]), counts, r.Notes, r.Terms)
+		for _, warn := range r.Warnings {
+			fmt.Fprintf(w, "    %s %s\n", st.Warn.Render("warning:"), warn)
+		}
+	}
+	for _, id := range rep.Dropped {
+		fmt.Fprintf(w, "  %s %s\n", st.Code.Render(id), st.Dim.Render("dropped (--replace)"))
+	}
+	fmt.Fprintf(w, "index: %s\n", dir)
+}

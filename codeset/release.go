@@ -1,0 +1,164 @@
+package codeset
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Release is one published version of a code set and the dates of service
+// it governs. ICD-10-CM releases run by federal fiscal year (1 October to 30
+// September) with occasional mid-year updates (April, and January 2021);
+// HCPCS Level II releases run by calendar year with quarterly updates.
+type Release struct {
+	System System `json:"system"`
+	// Name is "2026" for a base release and "2026-04" for an update taking
+	// effect in April; it is unique within a system.
+	Name string `json:"name"`
+	// Year is the fiscal year (ICD-10-CM) or calendar year (HCPCS).
+	Year int `json:"year"`
+	// Month is the month an update takes effect in, 0 for a base release.
+	Month int `json:"month,omitempty"`
+}
+
+// ID is the key used for the release everywhere ("icd10cm-2026").
+func (r Release) ID() string { return string(r.System) + "-" + r.Name }
+
+func (r Release) String() string {
+	switch r.System {
+	case ICD10CM:
+		if r.Month == 0 {
+			return fmt.Sprintf("ICD-10-CM FY%d", r.Year)
+		}
+		return fmt.Sprintf("ICD-10-CM FY%d %s update", r.Year, time.Month(r.Month))
+	case HCPCS:
+		if r.Month == 0 || r.Month == 1 {
+			return fmt.Sprintf("HCPCS %d", r.Year)
+		}
+		return fmt.Sprintf("HCPCS %d %s update", r.Year, time.Month(r.Month))
+	}
+	return r.ID()
+}
+
+// Effective is the first date of service the release applies to.
+func (r Release) Effective() time.Time {
+	switch r.System {
+	case ICD10CM:
+		if r.Month == 0 {
+			return time.Date(r.Year-1, time.October, 1, 0, 0, 0, 0, time.UTC)
+		}
+		y := r.Year
+		if r.Month >= 10 {
+			y--
+		}
+		return time.Date(y, time.Month(r.Month), 1, 0, 0, 0, 0, time.UTC)
+	default:
+		m := r.Month
+		if m == 0 {
+			m = 1
+		}
+		return time.Date(r.Year, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+	}
+}
+
+// Through is the last date of service the release could apply to; a later
+// update of the same year takes over from its own effective date.
+func (r Release) Through() time.Time {
+	if r.System == ICD10CM {
+		return time.Date(r.Year, time.September, 30, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(r.Year, time.December, 31, 0, 0, 0, 0, time.UTC)
+}
+
+// Covers reports whether a date of service falls in the release's year.
+func (r Release) Covers(d time.Time) bool {
+	return !d.Before(r.Effective()) && !d.After(r.Through())
+}
+
+// FiscalYear is the ICD-10-CM fiscal year a date of service falls in.
+func FiscalYear(d time.Time) int {
+	if d.Month() >= time.October {
+		return d.Year() + 1
+	}
+	return d.Year()
+}
+
+var (
+	yearRe  = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})(?:[^0-9]|$)`)
+	monthRe = regexp.MustCompile(`(?i)(?:^|[^a-z])(jan|january|apr|april|jul|july|oct|october)(?:[^a-z]|$)`)
+)
+
+// ReleaseFromName reads the year and update month out of an official file
+// name ("icd10cm_order_2026.txt", "icd10cm-order-April-1-2024.txt",
+// "HCPC2026_APR_ANWEB.txt"). ok is false when the name carries no year.
+func ReleaseFromName(sys System, name string) (Release, bool) {
+	base := name
+	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
+		base = base[i+1:]
+	}
+	m := yearRe.FindStringSubmatch(base)
+	if m == nil {
+		// HCPCS names glue the year to the prefix ("HCPC2020_...").
+		m = regexp.MustCompile(`(20[0-9]{2})`).FindStringSubmatch(base)
+		if m == nil {
+			return Release{}, false
+		}
+	}
+	year, _ := strconv.Atoi(m[1])
+	month := 0
+	if mm := monthRe.FindStringSubmatch(base); mm != nil {
+		switch strings.ToLower(mm[1][:3]) {
+		case "jan":
+			month = 1
+		case "apr":
+			month = 4
+		case "jul":
+			month = 7
+		case "oct":
+			month = 10
+		}
+	}
+	return NewRelease(sys, year, month), true
+}
+
+// NewRelease builds a release; month 0 means the base release of the year.
+func NewRelease(sys System, year, month int) Release {
+	if sys == HCPCS && month == 1 {
+		month = 0
+	}
+	if sys == ICD10CM && month == 10 {
+		month = 0
+	}
+	name := strconv.Itoa(year)
+	if month != 0 {
+		name = fmt.Sprintf("%d-%02d", year, month)
+	}
+	return Release{System: sys, Name: name, Year: year, Month: month}
+}
+
+// ParseRelease reads a release name as given on the command line: "2026",
+// "fy2026", "2026-04", optionally prefixed by the system ("icd10cm-2026").
+func ParseRelease(sys System, s string) (Release, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	for _, p := range []System{ICD10CM, HCPCS} {
+		if strings.HasPrefix(t, string(p)+"-") {
+			sys, t = p, strings.TrimPrefix(t, string(p)+"-")
+		}
+	}
+	t = strings.TrimPrefix(t, "fy")
+	year, rest, _ := strings.Cut(t, "-")
+	y, err := strconv.Atoi(year)
+	if err != nil || y < 1990 || y > 2999 {
+		return Release{}, fmt.Errorf("invalid release %q: want a year such as 2026 or 2026-04", s)
+	}
+	m := 0
+	if rest != "" {
+		m, err = strconv.Atoi(rest)
+		if err != nil || m < 1 || m > 12 {
+			return Release{}, fmt.Errorf("invalid release %q: want a year such as 2026 or 2026-04", s)
+		}
+	}
+	return NewRelease(sys, y, m), nil
+}

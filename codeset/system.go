@@ -1,0 +1,10 @@
+package codeset
+
+// System names a code system. The string values are part of the JSON output
+// and must not change.
+type System string
+
+const (
+	ICD10CM System = "icd10cm"
+	HCPCS   System = "hcpcs"
+)

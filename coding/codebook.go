@@ -1,0 +1,127 @@
+package coding
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/codeset/sample"
+	"github.com/medcode/medcode/index"
+)
+
+// Codebook is an open set of loaded releases, or the built-in sample when
+// nothing is loaded.
+type Codebook struct {
+	ix *index.Index
+	// Sample is true when the answers come from the sample built into the
+	// binary rather than from loaded official files.
+	Sample bool
+}
+
+// OpenCodebook opens the data directory's index, falling back to the
+// built-in sample when nothing was loaded.
+func OpenCodebook(dataDir string) (*Codebook, error) {
+	ix, err := index.Open(dataDir)
+	if err == nil {
+		return &Codebook{ix: ix}, nil
+	}
+	if !errors.Is(err, index.ErrNotLoaded) {
+		return nil, err
+	}
+	ix, err = openSample()
+	if err != nil {
+		return nil, fmt.Errorf("built-in sample: %w", err)
+	}
+	return &Codebook{ix: ix, Sample: true}, nil
+}
+
+func openSample() (*index.Index, error) {
+	srcs, err := codeset.ScanFS(sample.FS, "sample")
+	if err != nil {
+		return nil, err
+	}
+	files := make([]*codeset.File, len(srcs))
+	for i, src := range srcs {
+		if files[i], err = codeset.Identify(src, nil); err != nil {
+			return nil, err
+		}
+	}
+	bundles, err := codeset.Group(files, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := parseUsed(bundles, nil); err != nil {
+		return nil, err
+	}
+	return index.OpenTemp(bundles)
+}
+
+// Close releases the index files.
+func (cb *Codebook) Close() error { return cb.ix.Close() }
+
+// Index exposes the underlying index to the other parts of the domain.
+func (cb *Codebook) Index() *index.Index { return cb.ix }
+
+// Manifest says what is loaded.
+func (cb *Codebook) Manifest() *index.Manifest { return cb.ix.Manifest }
+
+// Pick selects the release of a system to answer from: the named one, else
+// the one in force on the date of service, else the newest. note explains a
+// fallback the user should know about.
+type Pick struct {
+	Release string    // release name or ID ("2026", "icd10cm-2026"); "" for none
+	Date    time.Time // date of service; zero for none
+}
+
+// ReleaseFor resolves a Pick for one system. ok is false when the system
+// has no release loaded at all.
+func (cb *Codebook) ReleaseFor(sys codeset.System, p Pick) (rel *index.ReleaseInfo, note string, err error) {
+	rels := cb.ix.Releases(sys)
+	if len(rels) == 0 {
+		return nil, "", nil
+	}
+	if p.Release != "" {
+		want, err := codeset.ParseRelease(sys, p.Release)
+		if err != nil {
+			return nil, "", err
+		}
+		if want.System != sys {
+			return nil, "", nil
+		}
+		for _, r := range rels {
+			if r.ID == want.ID() {
+				return r, "", nil
+			}
+		}
+		return nil, "", fmt.Errorf("release %s is not loaded (loaded: %s)\nhint: medcode info lists the loaded releases", want.ID(), releaseList(rels))
+	}
+	if !p.Date.IsZero() {
+		// Newest first: the first release in effect on the date wins, so an
+		// April update takes over from its base release.
+		for _, r := range rels {
+			if r.Release.Covers(p.Date) {
+				return r, "", nil
+			}
+		}
+		return rels[0], fmt.Sprintf("no loaded %s release covers %s; answered from %s", sys, p.Date.Format("2006-01-02"), rels[0].Release), nil
+	}
+	return rels[0], "", nil
+}
+
+func releaseList(rels []*index.ReleaseInfo) string {
+	ids := make([]string, len(rels))
+	for i, r := range rels {
+		ids[i] = r.ID
+	}
+	sort.Strings(ids)
+	s := ""
+	for i, id := range ids {
+		if i > 0 {
+			s += ", "
+		}
+		s += id
+	}
+	return s
+}

@@ -1,0 +1,111 @@
+package coding
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/index"
+)
+
+func (cb *Codebook) showHCPCS(input string, rel *index.ReleaseInfo, date time.Time) (*CodeView, error) {
+	code := strings.ToUpper(strings.TrimSpace(input))
+	v := &CodeView{Input: input, System: codeset.HCPCS, Release: rel.ID, Code: code}
+	e, err := cb.ix.Get(rel.ID, code)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		if len(code) == 2 {
+			v.Problem = fmt.Sprintf("%s is not an HCPCS Level II modifier in %s (CPT modifiers such as 25 and 59 are not in the HCPCS file)", code, rel.Release)
+		} else {
+			v.Problem = fmt.Sprintf("%s is not an HCPCS Level II code in %s", code, rel.Release)
+		}
+		return v, nil
+	}
+	r := e.HCPCS
+	v.Found, v.Title, v.Short, v.Billable = true, e.Title, e.Short, e.Billable
+	v.Kind = "billable"
+	if r.IsModifier {
+		v.Kind = "modifier"
+	}
+	h := &HCPCSView{Modifier: r.IsModifier, ASCGroup: r.ASCGroup, Statute: r.Statute, CIM: r.CIM, MCM: r.MCM, CrossReference: r.XRef, AnesBaseUnits: strings.TrimLeft(r.AnesBaseUnits, "0")}
+	for _, p := range r.Pricing {
+		h.Pricing = append(h.Pricing, Coded{p, codeset.HCPCSPricingMeaning(p)})
+	}
+	h.MultiPricing = coded(r.MultiPricing, codeset.HCPCSMultiPricingMeaning)
+	h.Coverage = coded(r.Coverage, codeset.HCPCSCoverageMeaning)
+	h.BETOS = coded(r.BETOS, codeset.HCPCSBETOSMeaning)
+	h.Action = coded(r.Action, codeset.HCPCSActionMeaning)
+	for _, t := range r.TypeOfService {
+		h.TypeOfService = append(h.TypeOfService, Coded{t, codeset.HCPCSTypeOfServiceMeaning(t)})
+	}
+	for _, l := range r.LabCert {
+		h.LabCert = append(h.LabCert, Coded{l, codeset.HCPCSLabCertMeaning(l)})
+	}
+	h.Added, h.ActionEffective, h.Terminated = day(r.Added), day(r.ActionEffective), day(r.Terminated)
+	h.ASCEffective = day(r.ASCEffective)
+	if r.ProcNote != "" {
+		text, err := cb.ix.ProcNote(rel.ID, r.ProcNote)
+		if err != nil {
+			return nil, err
+		}
+		h.ProcNote = &Coded{r.ProcNote, text}
+	}
+	v.HCPCS = h
+	if !r.Terminated.IsZero() && len(r.XRef) > 0 {
+		v.Nearest = nil
+		for _, x := range r.XRef {
+			if xe, err := cb.ix.Get(rel.ID, x); err == nil && xe != nil {
+				v.Nearest = append(v.Nearest, brief(xe))
+			}
+		}
+		v.NearestTotal = len(v.Nearest)
+	}
+	if !date.IsZero() {
+		v.Validity = hcpcsValidity(r, rel, date)
+	}
+	return v, nil
+}
+
+func coded(c string, meaning func(string) string) *Coded {
+	if c == "" {
+		return nil
+	}
+	return &Coded{c, meaning(c)}
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+// hcpcsValidity judges a date from the record's own dates: the file carries
+// the day a code was added and the day it was terminated, which is what a
+// claim for an earlier date of service is checked against.
+func hcpcsValidity(r *codeset.HCPCSRecord, rel *index.ReleaseInfo, date time.Time) *Validity {
+	val := &Validity{Date: date.Format("2006-01-02")}
+	switch {
+	case !r.Added.IsZero() && date.Before(r.Added):
+		val.Reason = fmt.Sprintf("added %s, after the date of service", day(r.Added))
+	case !r.Terminated.IsZero() && date.After(r.Terminated):
+		// CMS gives the last day a code is in effect, not the first day it is not.
+		val.Reason = fmt.Sprintf("terminated: last in effect %s", day(r.Terminated))
+	case r.IsModifier:
+		val.Valid = true
+		val.Reason = "modifier in effect on the date"
+	default:
+		val.Valid = true
+		val.Reason = "in effect on the date"
+		if !r.Terminated.IsZero() {
+			val.Reason = fmt.Sprintf("in effect on the date; last in effect %s", day(r.Terminated))
+		}
+	}
+	if date.After(rel.Release.Through()) {
+		val.Reason += fmt.Sprintf(" (as of %s; later changes are not loaded)", rel.Release)
+	}
+	return val
+}

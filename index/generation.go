@@ -1,0 +1,294 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/medcode/medcode/codeset"
+)
+
+// Layout of a data directory:
+//
+//	current -> gens/g-000007        symlink, swapped atomically by a load
+//	gens/g-000007/manifest.json
+//	gens/g-000007/<release id>/codes.db
+//	gens/g-000007/<release id>/text.bleve/
+//	load.lock                       held by a running load
+const (
+	currentLink = "current"
+	gensDir     = "gens"
+	lockName    = "load.lock"
+	keepGens    = 2 // the live generation and the one before it
+)
+
+// ErrNotLoaded means the data directory holds no index yet.
+var ErrNotLoaded = errors.New("no code tables loaded")
+
+// ErrLoadRunning means another load holds the data directory.
+var ErrLoadRunning = errors.New("another medcode load is running on this data directory")
+
+// Progress reports a load's advance: Stage names the work, Done of Total.
+type Progress struct {
+	Stage string
+	Done  int
+	Total int
+}
+
+// LoadOptions controls a load.
+type LoadOptions struct {
+	// Replace drops every loaded release instead of adding to them.
+	Replace  bool
+	Progress func(Progress)
+}
+
+// LoadResult says what a load changed.
+type LoadResult struct {
+	Manifest *Manifest
+	Added    []string // release IDs that were not loaded before
+	Replaced []string // release IDs whose files were replaced or extended
+	Kept     []string // release IDs carried over untouched
+	Dropped  []string // release IDs removed by Replace
+}
+
+// Load builds a new generation holding the previously loaded releases plus
+// the bundles, and swaps it in only when everything succeeded: on any error
+// the live generation is untouched and the partial build is removed.
+func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *LoadResult, err error) {
+	if err := os.MkdirAll(filepath.Join(dataDir, gensDir), 0o700); err != nil {
+		return nil, err
+	}
+	unlock, err := lock(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	oldDir, _ := currentDir(dataDir)
+	var old *Manifest
+	if oldDir != "" {
+		if old, err = readManifest(oldDir); err != nil {
+			return nil, fmt.Errorf("reading the current index: %w", err)
+		}
+	}
+	seq := nextSeq(dataDir)
+	name := fmt.Sprintf("g-%06d", seq)
+	build := filepath.Join(dataDir, gensDir, ".build-"+name)
+	_ = os.RemoveAll(build)
+	if err := os.MkdirAll(build, 0o700); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(build)
+		}
+	}()
+
+	res = &LoadResult{}
+	m := &Manifest{Format: formatVersion}
+	touched := map[string]*codeset.Bundle{}
+	for _, b := range bundles {
+		touched[b.Release.ID()] = b
+	}
+	if old != nil {
+		for _, r := range old.Releases {
+			switch {
+			case touched[r.ID] != nil:
+			case opts.Replace:
+				res.Dropped = append(res.Dropped, r.ID)
+			default:
+				if err := linkTree(filepath.Join(oldDir, r.ID), filepath.Join(build, r.ID)); err != nil {
+					return nil, err
+				}
+				m.Releases = append(m.Releases, r)
+				res.Kept = append(res.Kept, r.ID)
+			}
+		}
+	}
+	report := func(p Progress) {
+		if opts.Progress != nil {
+			opts.Progress(p)
+		}
+	}
+	for _, b := range bundles {
+		id := b.Release.ID()
+		var oldStore *store
+		var oldInfo *ReleaseInfo
+		if old != nil && !opts.Replace {
+			oldInfo = old.Release(id)
+		}
+		if oldInfo != nil {
+			if oldStore, err = openStore(filepath.Join(oldDir, id, "codes.db"), id); err != nil {
+				return nil, fmt.Errorf("reading %s from the current index: %w", id, err)
+			}
+		}
+		if b.Table == nil && oldStore == nil {
+			return nil, fmt.Errorf("%s is not loaded, and this load has no code table for it", id)
+		}
+		report(Progress{Stage: "store " + id})
+		info, err := buildRelease(filepath.Join(build, id), b, oldStore, oldInfo)
+		if oldStore != nil {
+			oldStore.close()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("building %s: %w", id, err)
+		}
+		// The parsed files are in the store now; letting them go before the
+		// text build keeps a full load's peak memory to one copy of the data.
+		b.DropParsed()
+		runtime.GC()
+		stage := "index " + id
+		err = buildText(filepath.Join(build, id, textDir), filepath.Join(build, id, "codes.db"), func(done, total int) {
+			report(Progress{Stage: stage, Done: done, Total: total})
+		})
+		if err != nil {
+			return nil, fmt.Errorf("indexing %s: %w", id, err)
+		}
+		m.Releases = append(m.Releases, info)
+		if oldInfo != nil {
+			res.Replaced = append(res.Replaced, id)
+		} else {
+			res.Added = append(res.Added, id)
+		}
+	}
+	if err := writeManifest(build, m); err != nil {
+		return nil, err
+	}
+	final := filepath.Join(dataDir, gensDir, name)
+	if err := os.Rename(build, final); err != nil {
+		return nil, err
+	}
+	if err := swapCurrent(dataDir, filepath.Join(gensDir, name)); err != nil {
+		os.RemoveAll(final)
+		return nil, err
+	}
+	pruneGens(dataDir, seq)
+	res.Manifest = m
+	return res, nil
+}
+
+func lock(dataDir string) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(dataDir, lockName), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, ErrLoadRunning
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
+
+// currentDir resolves the live generation, "" when there is none.
+func currentDir(dataDir string) (string, error) {
+	target, err := os.Readlink(filepath.Join(dataDir, currentLink))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", ErrNotLoaded
+		}
+		return "", err
+	}
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(dataDir, target)
+	}
+	return target, nil
+}
+
+// swapCurrent points the current link at a new generation with a rename,
+// which is atomic: a reader sees the old generation or the new, never none.
+func swapCurrent(dataDir, target string) error {
+	tmp := filepath.Join(dataDir, currentLink+".new")
+	_ = os.Remove(tmp)
+	if err := os.Symlink(target, tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(dataDir, currentLink)); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if d, err := os.Open(dataDir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+func genSeqs(dataDir string) []int {
+	ents, _ := os.ReadDir(filepath.Join(dataDir, gensDir))
+	var seqs []int
+	for _, e := range ents {
+		if n, ok := strings.CutPrefix(e.Name(), "g-"); ok {
+			if v, err := strconv.Atoi(n); err == nil {
+				seqs = append(seqs, v)
+			}
+		}
+	}
+	sort.Ints(seqs)
+	return seqs
+}
+
+func nextSeq(dataDir string) int {
+	seqs := genSeqs(dataDir)
+	if len(seqs) == 0 {
+		return 1
+	}
+	return seqs[len(seqs)-1] + 1
+}
+
+// pruneGens removes generations older than the previous one; a reader that
+// opened the previous generation just before the swap keeps working.
+func pruneGens(dataDir string, live int) {
+	seqs := genSeqs(dataDir)
+	for i := 0; i < len(seqs)-keepGens; i++ {
+		if seqs[i] != live {
+			os.RemoveAll(filepath.Join(dataDir, gensDir, fmt.Sprintf("g-%06d", seqs[i])))
+		}
+	}
+}
+
+// linkTree hard-links a release directory into the new generation. Files of
+// a generation are never written after it goes live, so sharing them is
+// safe and makes keeping a release nearly free.
+func linkTree(src, dst string) error {
+	return filepath.Walk(src, func(path string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if fi.IsDir() {
+			return os.MkdirAll(target, 0o700)
+		}
+		if err := os.Link(path, target); err == nil {
+			return nil
+		}
+		return copyFile(path, target)
+	})
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

@@ -1,0 +1,95 @@
+package index
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/medcode/medcode/codeset"
+)
+
+const manifestName = "manifest.json"
+
+// formatVersion changes when the on-disk layout changes incompatibly.
+const formatVersion = 1
+
+// Manifest says what a generation holds. Its JSON is shown by `info --json`,
+// so field names are stable.
+type Manifest struct {
+	Format   int            `json:"format"`
+	Releases []*ReleaseInfo `json:"releases"`
+}
+
+// ReleaseInfo describes one loaded release.
+type ReleaseInfo struct {
+	codeset.Release
+	ID        string       `json:"id"`
+	Effective string       `json:"effective"`
+	Through   string       `json:"through"`
+	Sources   []SourceInfo `json:"sources"`
+	Codes     int          `json:"codes"`
+	Billable  int          `json:"billable"`
+	Headers   int          `json:"headers"`
+	Modifiers int          `json:"modifiers,omitempty"`
+	Notes     int          `json:"codes_with_notes,omitempty"`
+	Terms     int          `json:"index_terms,omitempty"`
+	// TermsByBook counts the index terms kept from each book.
+	TermsByBook map[codeset.IndexBook]int `json:"index_terms_by_book,omitempty"`
+	Warnings    []string                  `json:"warnings,omitempty"`
+}
+
+// SourceInfo is one official file a release was built from.
+type SourceInfo struct {
+	Kind    codeset.Kind `json:"kind"`
+	File    string       `json:"file"`
+	Year    int          `json:"year,omitempty"`
+	Records int          `json:"records"`
+}
+
+func readManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, manifestName))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func writeManifest(dir string, m *Manifest) error {
+	sort.Slice(m.Releases, func(i, j int) bool { return m.Releases[i].ID < m.Releases[j].ID })
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileSync(filepath.Join(dir, manifestName), append(b, '\n'))
+}
+
+func writeFileSync(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Release finds a loaded release by ID.
+func (m *Manifest) Release(id string) *ReleaseInfo {
+	for _, r := range m.Releases {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}

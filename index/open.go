@@ -1,0 +1,197 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/medcode/medcode/codeset"
+)
+
+// Index is an open generation. Release data is opened on first use, so a
+// command that looks up one code touches one bbolt file and no bleve index.
+type Index struct {
+	dir      string
+	Manifest *Manifest
+	cleanup  func()
+
+	mu     sync.Mutex
+	stores map[string]*store
+	texts  map[string]bleve.Index
+}
+
+// Open opens the live generation of a data directory. It returns
+// ErrNotLoaded when nothing was loaded yet.
+func Open(dataDir string) (*Index, error) {
+	dir, err := currentDir(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	return openDir(dir)
+}
+
+func openDir(dir string) (*Index, error) {
+	m, err := readManifest(dir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, ErrNotLoaded
+		}
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	if m.Format != formatVersion {
+		return nil, fmt.Errorf("%s: index format %d, this medcode reads %d\nhint: run medcode load --replace with your files", dir, m.Format, formatVersion)
+	}
+	return &Index{dir: dir, Manifest: m, stores: map[string]*store{}, texts: map[string]bleve.Index{}}, nil
+}
+
+// Dir is the generation directory, for `info`.
+func (ix *Index) Dir() string { return ix.dir }
+
+// Close releases every file the index opened.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var first error
+	for _, s := range ix.stores {
+		if err := s.close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	for _, t := range ix.texts {
+		if err := t.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	ix.stores, ix.texts = map[string]*store{}, map[string]bleve.Index{}
+	if ix.cleanup != nil {
+		ix.cleanup()
+		ix.cleanup = nil
+	}
+	return first
+}
+
+// Releases lists the loaded releases of a system, newest first.
+func (ix *Index) Releases(sys codeset.System) []*ReleaseInfo {
+	var out []*ReleaseInfo
+	for _, r := range ix.Manifest.Releases {
+		if r.System == sys {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Release.Effective().After(out[j].Release.Effective()) })
+	return out
+}
+
+func (ix *Index) store(id string) (*store, error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if s := ix.stores[id]; s != nil {
+		return s, nil
+	}
+	if ix.Manifest.Release(id) == nil {
+		return nil, fmt.Errorf("release %s is not loaded", id)
+	}
+	s, err := openStore(filepath.Join(ix.dir, id, "codes.db"), id)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", id, err)
+	}
+	ix.stores[id] = s
+	return s, nil
+}
+
+func (ix *Index) text(id string) (bleve.Index, error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if t := ix.texts[id]; t != nil {
+		return t, nil
+	}
+	t, err := bleve.OpenUsing(filepath.Join(ix.dir, id, textDir), map[string]any{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("opening the text index of %s: %w", id, err)
+	}
+	ix.texts[id] = t
+	return t, nil
+}
+
+// Get returns a code's entry in a release, or nil when the release does not
+// have the code.
+func (ix *Index) Get(release, code string) (*Entry, error) {
+	s, err := ix.store(release)
+	if err != nil {
+		return nil, err
+	}
+	return s.get(code)
+}
+
+// Children lists the codes directly below a code.
+func (ix *Index) Children(release, code string) ([]*Entry, error) {
+	s, err := ix.store(release)
+	if err != nil {
+		return nil, err
+	}
+	return s.children(code)
+}
+
+// Descendants lists up to limit codes below a code (all when limit <= 0)
+// and how many there are in all.
+func (ix *Index) Descendants(release, code string, billableOnly bool, limit int) ([]*Entry, int, error) {
+	s, err := ix.store(release)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.descendants(code, billableOnly, limit)
+}
+
+// Terms lists the index and table entries that lead to a code.
+func (ix *Index) Terms(release, code string) ([]Term, error) {
+	s, err := ix.store(release)
+	if err != nil {
+		return nil, err
+	}
+	return s.terms(code)
+}
+
+// Chapters returns the Tabular List's chapters and blocks, nil when no
+// Tabular List was loaded for the release.
+func (ix *Index) Chapters(release string) ([]Chapter, error) {
+	s, err := ix.store(release)
+	if err != nil {
+		return nil, err
+	}
+	return s.structure()
+}
+
+// ProcNote returns the text of an HCPCS processing note.
+func (ix *Index) ProcNote(release, num string) (string, error) {
+	s, err := ix.store(release)
+	if err != nil {
+		return "", err
+	}
+	return s.procNote(num)
+}
+
+// ForEach visits every code of a release in code order.
+func (ix *Index) ForEach(release string, fn func(*Entry) error) error {
+	s, err := ix.store(release)
+	if err != nil {
+		return err
+	}
+	return s.forEach(fn)
+}
+
+// Size is the bytes the generation takes on disk.
+func (ix *Index) Size() int64 {
+	var n int64
+	filepath.Walk(ix.dir, func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			n += fi.Size()
+		}
+		return nil
+	})
+	return n
+}

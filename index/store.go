@@ -1,0 +1,257 @@
+package index
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/medcode/medcode/codeset"
+)
+
+// Bucket names. Each kind of source file owns its buckets, so loading one
+// kind again replaces exactly what came from it.
+var (
+	bucketMeta      = []byte("meta")
+	bucketCodes     = []byte("codes")
+	bucketNotes     = []byte("notes")
+	bucketTerms     = []byte("terms")
+	bucketProcNotes = []byte("procnotes")
+	keyStructure    = []byte("structure")
+	keyRelease      = []byte("release")
+)
+
+// bucketsOf is which buckets a kind of source fills.
+func bucketsOf(k codeset.Kind) [][]byte {
+	switch k {
+	case codeset.KindOrder, codeset.KindCodes, codeset.KindHCPCS:
+		return [][]byte{bucketCodes}
+	case codeset.KindTabular:
+		return [][]byte{bucketNotes}
+	case codeset.KindIndex, codeset.KindEIndex, codeset.KindDrug, codeset.KindNeoplasm:
+		return [][]byte{bucketTerms}
+	case codeset.KindProcNotes:
+		return [][]byte{bucketProcNotes}
+	}
+	return nil
+}
+
+// store is one release's bbolt file, opened read-only.
+type store struct {
+	db  *bolt.DB
+	rel codeset.Release
+	sys codeset.System
+	id  string
+
+	chapters []Chapter // loaded on first use
+	loadedCh bool
+}
+
+var errMissingRelease = errors.New("release data missing from index")
+
+func openStore(path, id string) (*store, error) {
+	// ReadOnly takes a shared lock, and a load never writes to a live
+	// generation, so this cannot wait on a writer.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
+	if err != nil {
+		return nil, err
+	}
+	s := &store{db: db, id: id}
+	err = db.View(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bucketMeta)
+		if m == nil {
+			return errMissingRelease
+		}
+		return json.Unmarshal(m.Get(keyRelease), &s.rel)
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.sys = s.rel.System
+	return s, nil
+}
+
+func (s *store) close() error { return s.db.Close() }
+
+// get returns the entry for an exact code, or nil.
+func (s *store) get(code string) (*Entry, error) {
+	var e *Entry
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		e, err = s.entry(tx, []byte(code))
+		return err
+	})
+	return e, err
+}
+
+func (s *store) entry(tx *bolt.Tx, key []byte) (*Entry, error) {
+	b := tx.Bucket(bucketCodes)
+	if b == nil {
+		return nil, nil
+	}
+	v := b.Get(key)
+	if v == nil {
+		return nil, nil
+	}
+	e := &Entry{System: s.sys, Release: s.id, Code: string(key)}
+	if s.sys == codeset.HCPCS {
+		var r codeset.HCPCSRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return nil, err
+		}
+		e.Title, e.Short, e.HCPCS = r.LongDesc, r.ShortDesc, &r
+		e.Billable = !r.IsModifier
+		return e, nil
+	}
+	var c storedCode
+	if err := json.Unmarshal(v, &c); err != nil {
+		return nil, err
+	}
+	e.Title, e.Short, e.Billable, e.Order = c.Title, c.Short, c.Billable, c.Order
+	if nb := tx.Bucket(bucketNotes); nb != nil {
+		if nv := nb.Get(key); nv != nil {
+			var n codeset.Notes
+			if err := json.Unmarshal(nv, &n); err != nil {
+				return nil, err
+			}
+			e.Notes = &n
+		}
+	}
+	return e, nil
+}
+
+// children lists the codes one level below code, in code order. ICD-10-CM
+// codes nest by prefix, so a cursor seek finds them without a scan.
+func (s *store) children(code string) ([]*Entry, error) {
+	var out []*Entry
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCodes)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		prefix := []byte(code)
+		// A child is the shortest extension present: usually one character
+		// longer, but 7th-character codes skip placeholder levels.
+		var keys [][]byte
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if len(k) == len(prefix) {
+				continue
+			}
+			covered := false
+			for _, p := range keys {
+				if bytes.HasPrefix(k, p) {
+					covered = true
+					break
+				}
+			}
+			if !covered {
+				keys = append(keys, append([]byte(nil), k...))
+			}
+		}
+		for _, k := range keys {
+			e, err := s.entry(tx, k)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// descendants lists every code below code, billable ones only when asked.
+func (s *store) descendants(code string, billableOnly bool, limit int) ([]*Entry, int, error) {
+	var out []*Entry
+	total := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCodes)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		prefix := []byte(code)
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if len(k) == len(prefix) {
+				continue
+			}
+			e, err := s.entry(tx, k)
+			if err != nil {
+				return err
+			}
+			if billableOnly && !e.Billable {
+				continue
+			}
+			total++
+			if limit <= 0 || len(out) < limit {
+				out = append(out, e)
+			}
+		}
+		return nil
+	})
+	return out, total, err
+}
+
+// terms returns the index terms that lead to a code.
+func (s *store) terms(code string) ([]Term, error) {
+	var out []Term
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketTerms)
+		if b == nil {
+			return nil
+		}
+		v := b.Get([]byte(code))
+		if v == nil {
+			return nil
+		}
+		return json.Unmarshal(v, &out)
+	})
+	return out, err
+}
+
+func (s *store) structure() ([]Chapter, error) {
+	if s.loadedCh {
+		return s.chapters, nil
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMeta)
+		if v := b.Get(keyStructure); v != nil {
+			return json.Unmarshal(v, &s.chapters)
+		}
+		return nil
+	})
+	s.loadedCh = err == nil
+	return s.chapters, err
+}
+
+func (s *store) procNote(num string) (string, error) {
+	var out string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketProcNotes); b != nil {
+			out = string(b.Get([]byte(num)))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// forEach visits every entry in key order.
+func (s *store) forEach(fn func(e *Entry) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCodes)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, _ []byte) error {
+			e, err := s.entry(tx, k)
+			if err != nil {
+				return err
+			}
+			return fn(e)
+		})
+	})
+}
