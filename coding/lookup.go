@@ -41,10 +41,16 @@ func (cb *Codebook) show(input string, opt ShowOptions) ([]*CodeView, error) {
 		return []*CodeView{v}, nil
 	}
 	var found, missing []*CodeView
+	var relErr error
 	for _, sys := range systems {
 		rel, note, err := cb.ReleaseFor(sys, opt.Pick)
 		if err != nil {
-			return nil, err
+			// "--release 2026" names an ICD-10-CM release; it is no error
+			// that HCPCS has no 2026 when the input is also an ICD code.
+			if relErr == nil {
+				relErr = err
+			}
+			continue
 		}
 		if rel == nil {
 			continue
@@ -71,6 +77,12 @@ func (cb *Codebook) show(input string, opt ShowOptions) ([]*CodeView, error) {
 		return found, nil
 	}
 	if len(missing) == 0 {
+		if relErr != nil {
+			return nil, relErr
+		}
+		if opt.Release != "" {
+			return nil, fmt.Errorf("release %s is not a release of %s", opt.Release, systemsName(systems))
+		}
 		return []*CodeView{{Input: input, Problem: fmt.Sprintf("no %s release is loaded", systemsName(systems))}}, nil
 	}
 	// Not found anywhere: the system whose answer offers codes is the
@@ -95,14 +107,19 @@ func systemsName(ss []codeset.System) string {
 // "J1100" is both an HCPCS code and, undotted, ICD-10-CM J11.00: both are
 // looked up and each answer is labelled, so the two are never confused.
 func candidateSystems(input string, only codeset.System) []codeset.System {
-	var out []codeset.System
-	if (only == "" || only == codeset.ICD10CM) && codeset.LooksLikeICD(input) {
-		out = append(out, codeset.ICD10CM)
+	icd := (only == "" || only == codeset.ICD10CM) && codeset.LooksLikeICD(input)
+	hcpcs := (only == "" || only == codeset.HCPCS) && looksLikeHCPCS(input)
+	switch {
+	case icd && hcpcs:
+		// Undotted, a letter and four digits reads first as HCPCS, which
+		// is always written that way; a dotted code is never HCPCS.
+		return []codeset.System{codeset.HCPCS, codeset.ICD10CM}
+	case icd:
+		return []codeset.System{codeset.ICD10CM}
+	case hcpcs:
+		return []codeset.System{codeset.HCPCS}
 	}
-	if (only == "" || only == codeset.HCPCS) && looksLikeHCPCS(input) {
-		out = append(out, codeset.HCPCS)
-	}
-	return out
+	return nil
 }
 
 func looksLikeHCPCS(s string) bool {

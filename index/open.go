@@ -20,9 +20,10 @@ type Index struct {
 	Manifest *Manifest
 	cleanup  func()
 
-	mu     sync.Mutex
-	stores map[string]*store
-	texts  map[string]bleve.Index
+	mu        sync.Mutex
+	stores    map[string]*store
+	texts     map[string]bleve.Index
+	searchers map[string]*searcher
 }
 
 // Open opens the live generation of a data directory. It returns
@@ -46,7 +47,7 @@ func openDir(dir string) (*Index, error) {
 	if m.Format != formatVersion {
 		return nil, fmt.Errorf("%s: index format %d, this medcode reads %d\nhint: run medcode load --replace with your files", dir, m.Format, formatVersion)
 	}
-	return &Index{dir: dir, Manifest: m, stores: map[string]*store{}, texts: map[string]bleve.Index{}}, nil
+	return &Index{dir: dir, Manifest: m, stores: map[string]*store{}, texts: map[string]bleve.Index{}, searchers: map[string]*searcher{}}, nil
 }
 
 // Dir is the generation directory, for `info`.
@@ -62,12 +63,17 @@ func (ix *Index) Close() error {
 			first = err
 		}
 	}
+	for _, s := range ix.searchers {
+		if err := s.reader.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
 	for _, t := range ix.texts {
 		if err := t.Close(); err != nil && first == nil {
 			first = err
 		}
 	}
-	ix.stores, ix.texts = map[string]*store{}, map[string]bleve.Index{}
+	ix.stores, ix.texts, ix.searchers = map[string]*store{}, map[string]bleve.Index{}, map[string]*searcher{}
 	if ix.cleanup != nil {
 		ix.cleanup()
 		ix.cleanup = nil

@@ -17,7 +17,6 @@ var (
 	bucketMeta      = []byte("meta")
 	bucketCodes     = []byte("codes")
 	bucketNotes     = []byte("notes")
-	bucketTerms     = []byte("terms")
 	bucketProcNotes = []byte("procnotes")
 	keyStructure    = []byte("structure")
 	keyRelease      = []byte("release")
@@ -31,7 +30,7 @@ func bucketsOf(k codeset.Kind) [][]byte {
 	case codeset.KindTabular:
 		return [][]byte{bucketNotes}
 	case codeset.KindIndex, codeset.KindEIndex, codeset.KindDrug, codeset.KindNeoplasm:
-		return [][]byte{bucketTerms}
+		return [][]byte{termBucket(kindBook[k])}
 	case codeset.KindProcNotes:
 		return [][]byte{bucketProcNotes}
 	}
@@ -200,15 +199,20 @@ func (s *store) descendants(code string, billableOnly bool, limit int) ([]*Entry
 func (s *store) terms(code string) ([]Term, error) {
 	var out []Term
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketTerms)
-		if b == nil {
-			return nil
+		for _, book := range allBooks {
+			b := tx.Bucket(termBucket(book))
+			if b == nil {
+				continue
+			}
+			if v := b.Get([]byte(code)); v != nil {
+				var ts []Term
+				if err := json.Unmarshal(v, &ts); err != nil {
+					return err
+				}
+				out = append(out, ts...)
+			}
 		}
-		v := b.Get([]byte(code))
-		if v == nil {
-			return nil
-		}
-		return json.Unmarshal(v, &out)
+		return nil
 	})
 	return out, err
 }

@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -13,9 +14,14 @@ import (
 
 const textDir = "text.bleve"
 
+// textChunk is the documents per batch: each batch becomes one segment.
+// Smaller batches cap the memory of a build; larger ones make fewer
+// segments to search. 12,000 gives 8 segments for FY2026.
+const textChunk = 12000
+
 // textDoc is the searchable text of one code.
 type textDoc struct {
-	Title    string   `json:"title"`
+	Title    string   `json:"title,omitempty"`
 	Incl     []string `json:"incl,omitempty"`
 	Idx      []string `json:"idx,omitempty"`
 	Billable string   `json:"billable"`
@@ -29,9 +35,9 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 	if err != nil {
 		return err
 	}
-	// unsafe_batch skips per-batch fsyncs: the generation is synced and
-	// swapped in only after the whole build succeeded.
-	idx, err := bleve.NewUsing(path, im, "scorch", "scorch", map[string]any{"unsafe_batch": true})
+	// Not unsafe_batch: with it, Close can return before the last batch is
+	// persisted, and that batch's documents are silently lost.
+	idx, err := bleve.New(path, im)
 	if err != nil {
 		return err
 	}
@@ -86,15 +92,21 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 				terms = append(terms, b)
 			}
 		}
-		per := int(total.Load())/(2*runtime.GOMAXPROCS(0)) + 1
+		per := textChunk
 		cur := chunk{}
 		err := codes.ForEach(func(k, _ []byte) error {
-			d, err := st.textDoc(tx, k, terms)
+			docs, err := st.textDocs(tx, k, terms)
 			if err != nil {
 				return err
 			}
-			cur.ids = append(cur.ids, string(k))
-			cur.docs = append(cur.docs, d)
+			for i, d := range docs {
+				id := string(k)
+				if i > 0 {
+					id = fmt.Sprintf("%s%c%d", k, termDocSep, i)
+				}
+				cur.ids = append(cur.ids, id)
+				cur.docs = append(cur.docs, d)
+			}
 			if len(cur.ids) >= per {
 				select {
 				case chunks <- cur:
@@ -121,19 +133,31 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 	return err
 }
 
-func (st *store) textDoc(tx *bolt.Tx, k []byte, terms []*bolt.Bucket) (textDoc, error) {
+// termDocSep joins a code and an index entry's number in a document ID.
+const termDocSep = '#'
+
+// textDocs is the searchable text of one code: a document for the code
+// (title, inclusion terms) and one for each index entry that leads to it.
+// Separate entry documents keep a code with dozens of index entries from
+// being outranked by short titles that merely mention a word.
+func (st *store) textDocs(tx *bolt.Tx, k []byte, terms []*bolt.Bucket) ([]textDoc, error) {
 	e, err := st.entry(tx, k)
 	if err != nil {
-		return textDoc{}, err
+		return nil, err
 	}
-	d := textDoc{Title: e.Title, Billable: "n"}
+	bill := "n"
 	if e.Billable {
-		d.Billable = "y"
+		bill = "y"
+	}
+	d := textDoc{Title: e.Title, Billable: bill}
+	if e.HCPCS != nil && e.Short != "" {
+		d.Incl = append(d.Incl, e.Short)
 	}
 	if e.Notes != nil {
 		d.Incl = append(d.Incl, e.Notes.InclusionTerms...)
 		d.Incl = append(d.Incl, e.Notes.Includes...)
 	}
+	docs := []textDoc{d}
 	for _, tb := range terms {
 		v := tb.Get(k)
 		if v == nil {
@@ -141,15 +165,15 @@ func (st *store) textDoc(tx *bolt.Tx, k []byte, terms []*bolt.Bucket) (textDoc, 
 		}
 		var ts []Term
 		if err := json.Unmarshal(v, &ts); err != nil {
-			return textDoc{}, err
+			return nil, err
 		}
 		for _, t := range ts {
 			text := strings.ReplaceAll(t.Text, " > ", " ")
 			if t.Column != "" {
 				text += " " + t.Column
 			}
-			d.Idx = append(d.Idx, text)
+			docs = append(docs, textDoc{Idx: []string{text}, Billable: bill})
 		}
 	}
-	return d, nil
+	return docs, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
 	"github.com/medcode/medcode/cmd/medcode/cli/load"
 	"github.com/medcode/medcode/cmd/medcode/cli/show"
+	"github.com/medcode/medcode/cmd/medcode/cli/suggest"
 )
 
 const exitCodesHelp = `Exit codes:
@@ -83,6 +84,7 @@ command takes --json.
 	root.AddCommand(load.NewCmdLoad(f, nil))
 	root.AddCommand(show.NewCmdShow(f, nil))
 	root.AddCommand(info.NewCmdInfo(f, nil))
+	root.AddCommand(suggest.NewCmdSuggest(f, nil))
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

@@ -76,6 +76,7 @@ func runLoad(opts *Options) error {
 	if err != nil {
 		return err
 	}
+	warn(opts.IO.ErrOut, rep)
 	if opts.JSON {
 		return cmdutil.WriteJSON(opts.IO.Out, rep)
 	}

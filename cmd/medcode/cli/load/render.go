@@ -8,6 +8,23 @@ import (
 	"github.com/medcode/medcode/coding"
 )
 
+// warn writes the warnings of the releases this load changed to stderr:
+// they are diagnostics, and a kept release's were shown when it was loaded.
+func warn(w io.Writer, rep *coding.LoadReport) {
+	changed := map[string]bool{}
+	for _, id := range append(append([]string(nil), rep.Added...), rep.Replaced...) {
+		changed[id] = true
+	}
+	for _, r := range rep.Releases {
+		if !changed[r.ID] {
+			continue
+		}
+		for _, msg := range r.Warnings {
+			fmt.Fprintf(w, "medcode: warning: %s: %s\n", r.ID, msg)
+		}
+	}
+}
+
 func render(w io.Writer, st iostreams.Styles, rep *coding.LoadReport, dir string) {
 	fmt.Fprintln(w, st.Heading.Render("files"))
 	for _, f := range rep.Files {
@@ -46,10 +63,11 @@ func render(w io.Writer, st iostreams.Styles, rep *coding.LoadReport, dir string
 		if r.System == "hcpcs" {
 			counts = fmt.Sprintf("%d codes (%d procedures, %d modifiers)", r.Codes, r.Billable, r.Modifiers)
 		}
-		fmt.Fprintf(w, "  %s %s  %s, %d with notes, %d index entries\n", st.Code.Render(r.ID), st.Dim.Render(state[r.ID]), counts, r.Notes, r.Terms)
-		for _, warn := range r.Warnings {
-			fmt.Fprintf(w, "    %s %s\n", st.Warn.Render("warning:"), warn)
+		fmt.Fprintf(w, "  %s %s  %s, %d with notes, %d index entries", st.Code.Render(r.ID), st.Dim.Render(state[r.ID]), counts, r.Notes, r.Terms)
+		if n := len(r.Warnings); n > 0 && state[r.ID] != "kept" {
+			fmt.Fprintf(w, ", %d warnings (on stderr)", n)
 		}
+		fmt.Fprintln(w)
 	}
 	for _, id := range rep.Dropped {
 		fmt.Fprintf(w, "  %s %s\n", st.Code.Render(id), st.Dim.Render("dropped (--replace)"))

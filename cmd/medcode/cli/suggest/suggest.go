@@ -1,0 +1,204 @@
+// Package suggest implements `medcode suggest`.
+package suggest
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
+	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
+	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/coding"
+)
+
+// Options are the inputs of `suggest`.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	Query     string
+	Stdin     bool
+	System    string
+	Limit     int
+	Billable  bool
+	Encounter string
+	Date      string
+	Release   string
+	Synonyms  []string
+	JSON      bool
+}
+
+// NewCmdSuggest builds the command; runF replaces runSuggest in tests.
+func NewCmdSuggest(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: f.IO, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "suggest TEXT",
+		Short: "Suggest codes for diagnosis or procedure text",
+		Long: `Rank codes for what the chart says. medcode reads the text as a coder
+would: it searches the Alphabetic Index, the Drug and Neoplasm tables,
+titles and inclusion terms; expands clinical abbreviations (HTN, T2DM,
+CHF, s/p, w/o, ...; an ambiguous one such as MS ranks all its meanings);
+forgives misspellings; prefers the most specific code the words support and
+the unspecified code when they give no detail; and shows a code that needs
+a 7th character with its completions (--encounter picks one).
+
+A query with no good match says so rather than listing noise (exit 1).
+
+Script mode: --stdin reads one query per line and, with --json, writes one
+JSON object per line in input order: {"query", "results": [{"code",
+"system", "title", "billable", "score", "why"}]}.`,
+		Example: `  medcode suggest "type 2 diabetes with diabetic neuropathy"
+  medcode suggest --system hcpcs "blood glucose test strips"
+  medcode suggest --encounter initial "closed fracture of right femoral neck"
+  printf 'HTN\nCHF exacerbation\n' | medcode suggest --stdin --json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if opts.Stdin && len(args) > 0 {
+				return cmdutil.FlagErrorf("give the text as an argument or --stdin, not both")
+			}
+			if !opts.Stdin && len(args) == 0 {
+				return cmdutil.FlagErrorf("suggest needs TEXT or --stdin")
+			}
+			return nil
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.Query = strings.Join(args, " ")
+			if runF != nil {
+				return runF(opts)
+			}
+			return runSuggest(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Stdin, "stdin", false, "read one query per line from stdin")
+	cmd.Flags().StringVar(&opts.System, "system", "all", "icd10cm, hcpcs or all")
+	cmd.Flags().IntVar(&opts.Limit, "limit", 10, "most results per query")
+	cmd.Flags().BoolVar(&opts.Billable, "billable", false, "only codes that can go on a claim")
+	cmd.Flags().StringVar(&opts.Encounter, "encounter", "", "7th character to pick: initial, subsequent or sequela")
+	cmd.Flags().StringVar(&opts.Date, "date", "", "date of service (YYYY-MM-DD): suggest from the release in effect")
+	cmd.Flags().StringVar(&opts.Release, "release", "", "suggest from this release")
+	cmd.Flags().StringArrayVar(&opts.Synonyms, "synonyms", nil, "extra synonyms file (YAML, same schema as the built-in one); repeatable")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write JSON")
+	return cmd
+}
+
+func runSuggest(opts *Options) error {
+	var sys codeset.System
+	switch opts.System {
+	case "all", "":
+	case "icd10cm", "hcpcs":
+		sys = codeset.System(opts.System)
+	default:
+		return cmdutil.FlagErrorf("invalid --system %q: want icd10cm, hcpcs or all", opts.System)
+	}
+	if opts.Limit < 1 {
+		return cmdutil.FlagErrorf("invalid --limit %d: want 1 or more", opts.Limit)
+	}
+	date, err := cmdutil.ParseDate(opts.Date)
+	if err != nil {
+		return err
+	}
+	syn, err := coding.LoadSynonyms(opts.Synonyms...)
+	if err != nil {
+		return err
+	}
+	cb, err := opts.Factory.Codebook()
+	if err != nil {
+		return err
+	}
+	defer cb.Close()
+	sg := cb.NewSuggester(syn)
+	so := coding.SuggestOptions{System: sys, Limit: opts.Limit, Billable: opts.Billable, Encounter: opts.Encounter, Pick: coding.Pick{Release: opts.Release, Date: date}}
+	if !opts.Stdin {
+		res, err := sg.Suggest(opts.Query, so)
+		if err != nil {
+			return err
+		}
+		if opts.JSON {
+			err = cmdutil.WriteJSON(opts.IO.Out, res)
+		} else {
+			render(opts.IO.Out, opts.IO.Styles(), res)
+		}
+		if err != nil {
+			return err
+		}
+		if res.NotFound {
+			return cmdutil.SilentExit(cmdutil.ExitFindings)
+		}
+		return nil
+	}
+	return runStdin(opts, sg, so)
+}
+
+// runStdin answers line by line, flushing each answer so a script driving
+// medcode through a pipe gets it at once.
+func runStdin(opts *Options, sg *coding.Suggester, so coding.SuggestOptions) error {
+	sc := bufio.NewScanner(opts.IO.In)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	w := bufio.NewWriter(opts.IO.Out)
+	defer w.Flush()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	st := opts.IO.Styles()
+	line := 0
+	for sc.Scan() {
+		line++
+		q := strings.TrimSpace(sc.Text())
+		res, err := sg.Suggest(q, so)
+		if err != nil {
+			return fmt.Errorf("stdin:%d: %w", line, err)
+		}
+		if opts.JSON {
+			if err := enc.Encode(res); err != nil {
+				return err
+			}
+		} else {
+			if line > 1 {
+				fmt.Fprintln(w)
+			}
+			render(w, st, res)
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("stdin:%d: %w", line+1, err)
+	}
+	return nil
+}
+
+func render(w io.Writer, st iostreams.Styles, res *coding.SuggestResult) {
+	fmt.Fprintf(w, "%s\n", st.Heading.Render(res.Query))
+	if res.NotFound {
+		fmt.Fprintf(w, "  %s\n", st.Warn.Render("no code matches this text well; try other words, or medcode show CODE"))
+	}
+	for i, r := range res.Results {
+		mark := st.Good.Render("billable")
+		if !r.Billable {
+			mark = st.Warn.Render("not billable")
+			if len(r.Completions) > 0 {
+				mark = st.Warn.Render("needs 7th character")
+			}
+		}
+		sys := ""
+		if r.System == codeset.HCPCS {
+			sys = st.Dim.Render(" [hcpcs]")
+		}
+		fmt.Fprintf(w, "%2d. %s%s  %s  %s\n", i+1, st.Code.Render(fmt.Sprintf("%-9s", r.Code)), sys, r.Title, mark)
+		fmt.Fprintf(w, "    %s\n", st.Dim.Render(fmt.Sprintf("%.3f  %s", r.Score, r.Why)))
+		if len(r.Completions) > 0 {
+			var cs []string
+			for _, c := range r.Completions {
+				cs = append(cs, c.Code)
+			}
+			fmt.Fprintf(w, "    %s %s\n", st.Label.Render("complete as"), strings.Join(cs, " "))
+		}
+	}
+	for _, warn := range res.Warnings {
+		fmt.Fprintf(w, "  %s %s\n", st.Warn.Render("warning:"), warn)
+	}
+}

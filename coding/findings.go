@@ -1,0 +1,66 @@
+package coding
+
+// Severity grades a finding. The string values are part of the JSON output.
+type Severity string
+
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+	SeverityInfo    Severity = "info"
+)
+
+func (s Severity) rank() int {
+	switch s {
+	case SeverityError:
+		return 3
+	case SeverityWarning:
+		return 2
+	case SeverityInfo:
+		return 1
+	}
+	return 0
+}
+
+// AtLeast reports whether s is as severe as t.
+func (s Severity) AtLeast(t Severity) bool { return s.rank() >= t.rank() }
+
+// Finding is one problem an edit found on a claim. It is shared by every
+// validator: single claims now, batch files later.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Codes    []string `json:"codes"`
+	Message  string   `json:"message"`
+	// Source is where the edit comes from: the note text, the rule pack and
+	// its reference.
+	Source string `json:"source,omitempty"`
+}
+
+// Check is one edit that ran or could not run, so a report says what was
+// checked instead of implying a silent pass.
+type Check struct {
+	Rule    string `json:"rule"`
+	Checked bool   `json:"checked"`
+	Note    string `json:"note,omitempty"`
+}
+
+// Report is the result of validating one claim.
+type Report struct {
+	Findings []Finding `json:"findings"`
+	Checks   []Check   `json:"checks"`
+	Errors   int       `json:"errors"`
+	Warnings int       `json:"warnings"`
+	Infos    int       `json:"infos"`
+}
+
+func (r *Report) add(f Finding) {
+	r.Findings = append(r.Findings, f)
+	switch f.Severity {
+	case SeverityError:
+		r.Errors++
+	case SeverityWarning:
+		r.Warnings++
+	default:
+		r.Infos++
+	}
+}

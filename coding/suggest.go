@@ -1,0 +1,369 @@
+package coding
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/medcode/medcode/codeset"
+)
+
+// Suggester ranks codes for free text. It caches what it learns about codes
+// and terms, so a batch of queries (suggest --stdin) gets faster as it goes.
+type Suggester struct {
+	cb  *Codebook
+	syn *Synonyms
+
+	mu    sync.Mutex
+	texts map[string]*codeText // release/code -> analysed text
+	idf   map[string]float64   // release/term -> inverse document frequency
+	fixes map[string]string    // release/term -> spelling correction ("" for none)
+}
+
+// NewSuggester prepares suggestion over the code book.
+func (cb *Codebook) NewSuggester(syn *Synonyms) *Suggester {
+	return &Suggester{cb: cb, syn: syn, texts: map[string]*codeText{}, idf: map[string]float64{}, fixes: map[string]string{}}
+}
+
+// candidates is how many codes the text search hands to the ranking.
+const candidates = 120
+
+// minCoverage is the share of the query's weight a code's best text must
+// match to be offered at all: below it, "not found" is the honest answer.
+const minCoverage = 0.5
+
+// Suggest ranks codes for one query.
+func (s *Suggester) Suggest(query string, opt SuggestOptions) (*SuggestResult, error) {
+	if opt.Limit <= 0 {
+		opt.Limit = 10
+	}
+	res := &SuggestResult{Query: query, Results: []Suggestion{}}
+	enc, err := encounterOf(opt.Encounter)
+	if err != nil {
+		return nil, err
+	}
+	var all []Suggestion
+	for _, sys := range []codeset.System{codeset.ICD10CM, codeset.HCPCS} {
+		if opt.System != "" && opt.System != sys {
+			continue
+		}
+		rel, note, err := s.cb.ReleaseFor(sys, opt.Pick)
+		if err != nil {
+			return nil, err
+		}
+		if rel == nil {
+			continue
+		}
+		if note != "" {
+			res.Warnings = append(res.Warnings, note)
+		}
+		got, err := s.suggestIn(rel.ID, sys, query, enc, opt)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, got...)
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].Score != all[j].Score {
+			return all[i].Score > all[j].Score
+		}
+		return all[i].Code < all[j].Code
+	})
+	if len(all) > opt.Limit {
+		all = all[:opt.Limit]
+	}
+	res.Results = all
+	res.NotFound = len(all) == 0
+	return res, nil
+}
+
+// concept is one thing the query says, with the ways it may be written.
+type concept struct {
+	label  string     // as the user wrote it
+	alts   [][]string // analysed alternatives
+	weight float64
+	why    string // how the query was read, for Why ("HTN = hypertension")
+}
+
+// reading is one interpretation of the query; ambiguous abbreviations give
+// several, and each is ranked.
+type reading struct {
+	concepts []concept
+	notes    []string
+	enc      string // encounter named in the words
+}
+
+func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string, opt SuggestOptions) ([]Suggestion, error) {
+	readings, err := s.read(rel, query)
+	if err != nil {
+		return nil, err
+	}
+	best := map[string]Suggestion{}
+	for _, rd := range readings {
+		if len(rd.concepts) == 0 {
+			continue
+		}
+		e := enc
+		if e == "" {
+			e = rd.enc
+		}
+		got, err := s.rank(rel, sys, rd, e)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range got {
+			if old, ok := best[g.Code]; !ok || g.Score > old.Score {
+				best[g.Code] = g
+			}
+		}
+	}
+	out := make([]Suggestion, 0, len(best))
+	for _, g := range best {
+		if opt.Billable && !g.Billable {
+			continue
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// stopWords carry no meaning for ranking.
+var stopWords = map[string]bool{
+	"of": true, "the": true, "a": true, "an": true, "and": true, "or": true, "in": true, "on": true,
+	"at": true, "to": true, "for": true, "by": true, "is": true, "as": true, "pt": true, "patient": true,
+	"left": false, "right": false,
+}
+
+// freeWords in a code's text are not held against it when the query does
+// not say them: a coder picks the "unspecified" code when the chart gives no
+// more detail, and index entries name their main term's grammar words.
+var freeWords = map[string]bool{
+	"unspecifi": true, "unspecified": true, "nos": true, "of": true, "the": true, "and": true, "or": true,
+	"in": true, "with": true, "to": true, "due": true, "by": true, "for": true, "a": true, "an": true,
+	"site": true, "type": true, "as": true, "on": true, "at": true, "condit": true, "diseas": true,
+}
+
+// encounterWords name the encounter in a query.
+var encounterWords = map[string]string{"initi": "initial", "subsequ": "subsequent", "sequela": "sequela"}
+
+func encounterOf(s string) (string, error) {
+	switch strings.ToLower(s) {
+	case "", "initial", "subsequent", "sequela":
+		return strings.ToLower(s), nil
+	case "a":
+		return "initial", nil
+	case "d":
+		return "subsequent", nil
+	case "s":
+		return "sequela", nil
+	}
+	return "", fmt.Errorf("invalid encounter %q: want initial, subsequent or sequela", s)
+}
+
+// read turns a query into readings: abbreviations expanded, synonyms
+// attached, misspellings corrected against the index's own vocabulary.
+func (s *Suggester) read(rel, query string) ([]reading, error) {
+	words := queryWords(query)
+	type slot struct {
+		label    string
+		meanings []string // one per reading when ambiguous
+		alts     []string // interchangeable forms of one meaning
+		why      string
+		drop     bool
+	}
+	var slots []slot
+	for i := 0; i < len(words); {
+		matched := false
+		for n := min(s.syn.maxWords, len(words)-i); n >= 1 && !matched; n-- {
+			phrase := strings.Join(words[i:i+n], " ")
+			if exp, ok := s.syn.abbrev[phrase]; ok {
+				sl := slot{label: phrase}
+				switch len(exp) {
+				case 0:
+					sl.drop = true
+				case 1:
+					sl.alts = append([]string{exp[0]}, s.syn.equiv[exp[0]]...)
+					if exp[0] != phrase {
+						sl.why = phrase + " = " + exp[0]
+					}
+				default:
+					sl.meanings = exp
+				}
+				slots = append(slots, sl)
+				i += n
+				matched = true
+			} else if eq, ok := s.syn.equiv[phrase]; ok && n > 1 || ok && n == 1 {
+				slots = append(slots, slot{label: phrase, alts: append([]string{phrase}, eq...)})
+				i += n
+				matched = true
+			}
+		}
+		if !matched {
+			slots = append(slots, slot{label: words[i], alts: []string{words[i]}})
+			i++
+		}
+	}
+	readings := []reading{{}}
+	for _, sl := range slots {
+		if sl.drop {
+			continue
+		}
+		if len(sl.meanings) == 0 {
+			for r := range readings {
+				readings[r].add(sl.label, sl.alts, sl.why)
+			}
+			continue
+		}
+		// An ambiguous abbreviation multiplies the readings, up to a cap
+		// that keeps a pathological query cheap.
+		var next []reading
+		for _, rd := range readings {
+			for _, m := range sl.meanings {
+				if len(next) >= 8 {
+					break
+				}
+				c := rd.clone()
+				c.add(sl.label, append([]string{m}, s.syn.equiv[m]...), sl.label+" = "+m+" (one of "+strings.Join(sl.meanings, ", ")+")")
+				next = append(next, c)
+			}
+		}
+		readings = next
+	}
+	for r := range readings {
+		if err := s.analyse(rel, &readings[r]); err != nil {
+			return nil, err
+		}
+	}
+	return readings, nil
+}
+
+func (rd *reading) add(label string, alts []string, why string) {
+	rd.concepts = append(rd.concepts, concept{label: label, why: why, alts: [][]string{}})
+	last := &rd.concepts[len(rd.concepts)-1]
+	for _, a := range alts {
+		last.alts = append(last.alts, []string{a}) // analysed later
+	}
+}
+
+func (rd reading) clone() reading {
+	c := reading{notes: append([]string(nil), rd.notes...), enc: rd.enc}
+	c.concepts = append(c.concepts, rd.concepts...)
+	return c
+}
+
+// analyse stems each alternative, drops stop words and encounter words
+// (they choose a 7th character, not a code), fixes misspellings and weighs
+// each concept by how rare its words are.
+func (s *Suggester) analyse(rel string, rd *reading) error {
+	var kept []concept
+	for _, c := range rd.concepts {
+		var alts [][]string
+		for _, a := range c.alts {
+			toks, err := s.cb.ix.Analyze(rel, a[0])
+			if err != nil {
+				return err
+			}
+			var out []string
+			for _, t := range toks {
+				if stopWords[t] {
+					continue
+				}
+				if e, ok := encounterWords[t]; ok && len(c.alts) == 1 {
+					rd.enc = e
+					continue
+				}
+				if fixed, note, err := s.fix(rel, t); err != nil {
+					return err
+				} else if note != "" {
+					rd.notes = append(rd.notes, note)
+					t = fixed
+				}
+				out = append(out, t)
+			}
+			if len(out) > 0 {
+				alts = append(alts, out)
+			}
+		}
+		if len(alts) == 0 {
+			continue
+		}
+		c.alts = alts
+		w := 0.0
+		for _, a := range alts {
+			for _, t := range a {
+				if v, err := s.termIDF(rel, t); err != nil {
+					return err
+				} else if v > w {
+					w = v
+				}
+			}
+		}
+		c.weight = w
+		kept = append(kept, c)
+	}
+	rd.concepts = kept
+	return nil
+}
+
+// fix corrects a word the index does not know. Numbers and short words are
+// left alone: "3a" or "xr" are not typos of something else.
+func (s *Suggester) fix(rel, t string) (string, string, error) {
+	key := rel + "/" + t
+	s.mu.Lock()
+	fixed, seen := s.fixes[key]
+	s.mu.Unlock()
+	if !seen {
+		fixed = ""
+		if len(t) >= 5 && !hasDigit(t) {
+			df, err := s.cb.ix.DocFreq(rel, t)
+			if err != nil {
+				return "", "", err
+			}
+			if df == 0 {
+				c, ok, err := s.cb.ix.Correct(rel, t)
+				if err != nil {
+					return "", "", err
+				}
+				if ok {
+					fixed = c
+				}
+			}
+		}
+		s.mu.Lock()
+		s.fixes[key] = fixed
+		s.mu.Unlock()
+	}
+	if fixed == "" {
+		return t, "", nil
+	}
+	return fixed, "spelling: " + t + " -> " + fixed, nil
+}
+
+func hasDigit(s string) bool {
+	return strings.ContainsAny(s, "0123456789")
+}
+
+func (s *Suggester) termIDF(rel, t string) (float64, error) {
+	key := rel + "/" + t
+	s.mu.Lock()
+	v, ok := s.idf[key]
+	s.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	df, err := s.cb.ix.DocFreq(rel, t)
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.cb.ix.DocCount(rel)
+	if err != nil {
+		return 0, err
+	}
+	v = math.Log(1 + float64(n)/float64(df+1))
+	s.mu.Lock()
+	s.idf[key] = v
+	s.mu.Unlock()
+	return v, nil
+}

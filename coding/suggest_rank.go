@@ -1,0 +1,325 @@
+package coding
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/index"
+)
+
+// variant is one way the code books write a code: its title, an inclusion
+// term, an index entry.
+type variant struct {
+	kind string // "title", "inclusion term", "index", "short description"
+	text string
+	// words are all analysed words; core excludes parenthesised
+	// (nonessential) ones, which a code is not faulted for lacking.
+	words map[string]bool
+	core  []string
+}
+
+type codeText struct {
+	entry    *index.Entry
+	variants []variant
+}
+
+// Penalties per word of a code's text that the query does not account for:
+// a title's extra words mean a more specific code than the chart supports;
+// an index entry's path words are mostly the book's structure.
+const (
+	extraTitle = 0.06
+	extraIndex = 0.035
+)
+
+func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string) ([]Suggestion, error) {
+	var terms []index.WeightedTerm
+	seen := map[string]bool{}
+	for _, c := range rd.concepts {
+		for _, a := range c.alts {
+			for _, t := range a {
+				if !seen[t] {
+					seen[t] = true
+					terms = append(terms, index.WeightedTerm{Term: t, Boost: c.weight})
+				}
+			}
+		}
+	}
+	hits, err := s.cb.ix.SearchTerms(rel, terms, false, candidates)
+	if err != nil {
+		return nil, err
+	}
+	total := 0.0
+	for _, c := range rd.concepts {
+		total += c.weight
+	}
+	type scored struct {
+		code  string
+		score float64
+		cov   float64
+		why   string
+		ct    *codeText
+	}
+	var list []scored
+	for _, h := range hits {
+		ct, err := s.codeText(rel, h.Code)
+		if err != nil {
+			return nil, err
+		}
+		if ct == nil {
+			continue
+		}
+		bestScore, bestCov, why := -1.0, 0.0, ""
+		for _, v := range ct.variants {
+			cov := 0.0
+			matched := map[string]bool{}
+			for _, c := range rd.concepts {
+				frac := 0.0
+				for _, a := range c.alts {
+					n := 0
+					for _, t := range a {
+						if v.words[t] {
+							n++
+						}
+					}
+					if f := float64(n) / float64(len(a)); f > frac {
+						frac = f
+					}
+					if n > 0 {
+						for _, t := range a {
+							matched[t] = true
+						}
+					}
+				}
+				cov += c.weight * frac
+			}
+			cov /= total
+			extra := 0
+			for _, w := range v.core {
+				if !matched[w] && !freeWords[w] {
+					extra++
+				}
+			}
+			pen := extraTitle
+			if v.kind == "index" {
+				pen = extraIndex
+			}
+			sc := cov - pen*float64(extra)
+			if sc > bestScore {
+				bestScore, bestCov, why = sc, cov, v.kind+": "+v.text
+			}
+		}
+		if bestCov < minCoverage {
+			continue
+		}
+		if ct.entry.Billable {
+			bestScore += 0.02
+		} else if !isSeventhFamily(sys, h.Code) {
+			bestScore -= 0.08
+		}
+		// The text search's own score breaks near-ties in favour of codes
+		// whose words are matched in several places.
+		bestScore += 0.001 * math.Min(h.Score, 10)
+		list = append(list, scored{code: h.Code, score: bestScore, cov: bestCov, why: why, ct: ct})
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		if list[i].score != list[j].score {
+			return list[i].score > list[j].score
+		}
+		return list[i].code < list[j].code
+	})
+	extraWhy := strings.Join(append(conceptNotes(rd), rd.notes...), "; ")
+	var out []Suggestion
+	families := map[string]bool{}
+	for _, sc := range list {
+		sg := Suggestion{System: sys, Code: displayCode(sys, sc.code), Title: sc.ct.entry.Title, Billable: sc.ct.entry.Billable, Score: round3(sc.score), Why: sc.why}
+		if extraWhy != "" {
+			sg.Why += " (" + extraWhy + ")"
+		}
+		if isSeventhCode(sys, sc.code) {
+			// A 7th-character code stands for its family: answer with the
+			// encounter the query names, else the family with its choices.
+			base := sc.code[:6]
+			if families[base] {
+				continue
+			}
+			families[base] = true
+			fam, err := s.family(rel, base, enc, sg)
+			if err != nil {
+				return nil, err
+			}
+			if fam != nil {
+				out = append(out, *fam)
+			}
+			continue
+		}
+		out = append(out, sg)
+	}
+	return out, nil
+}
+
+func conceptNotes(rd reading) []string {
+	var out []string
+	for _, c := range rd.concepts {
+		if c.why != "" {
+			out = append(out, c.why)
+		}
+	}
+	return out
+}
+
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+func displayCode(sys codeset.System, code string) string {
+	if sys == codeset.ICD10CM {
+		return codeset.DotICD(code)
+	}
+	return code
+}
+
+// isSeventhCode: every 7-character ICD-10-CM code carries a 7th-character
+// extension.
+func isSeventhCode(sys codeset.System, code string) bool {
+	return sys == codeset.ICD10CM && len(code) == 7
+}
+
+func isSeventhFamily(sys codeset.System, code string) bool {
+	return sys == codeset.ICD10CM && len(code) == 6
+}
+
+// family answers for a 7th-character family: the completion for the named
+// encounter, else the 6-character base with every valid completion.
+func (s *Suggester) family(rel, base, enc string, sg Suggestion) (*Suggestion, error) {
+	members, _, err := s.cb.ix.Descendants(rel, base, true, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(members) == 0 {
+		return &sg, nil
+	}
+	if enc != "" {
+		for _, m := range members {
+			if encounterMatches(m.Title, enc) {
+				sg.Code, sg.Title, sg.Billable = codeset.DotICD(m.Code), m.Title, true
+				return &sg, nil
+			}
+		}
+	}
+	head, err := s.cb.ix.Get(rel, base)
+	if err != nil {
+		return nil, err
+	}
+	if head != nil {
+		sg.Code, sg.Title = codeset.DotICD(base), head.Title
+	} else {
+		sg.Code = codeset.DotICD(base)
+	}
+	sg.Billable = false
+	sg.Completions = briefs(members)
+	return &sg, nil
+}
+
+func encounterMatches(title, enc string) bool {
+	t := strings.ToLower(title)
+	switch enc {
+	case "initial":
+		return strings.Contains(t, "initial encounter")
+	case "subsequent":
+		return strings.Contains(t, "subsequent encounter")
+	case "sequela":
+		return strings.HasSuffix(t, "sequela")
+	}
+	return false
+}
+
+// codeText loads and analyses a code's texts once.
+func (s *Suggester) codeText(rel, code string) (*codeText, error) {
+	key := rel + "/" + code
+	s.mu.Lock()
+	ct, ok := s.texts[key]
+	s.mu.Unlock()
+	if ok {
+		return ct, nil
+	}
+	e, err := s.cb.ix.Get(rel, code)
+	if err != nil || e == nil {
+		return nil, err
+	}
+	ct = &codeText{entry: e}
+	add := func(kind, text string) error {
+		v, err := s.variant(rel, kind, text)
+		if err != nil {
+			return err
+		}
+		ct.variants = append(ct.variants, v)
+		return nil
+	}
+	if err := add("title", e.Title); err != nil {
+		return nil, err
+	}
+	if e.HCPCS != nil && e.Short != "" {
+		if err := add("short description", e.Short); err != nil {
+			return nil, err
+		}
+	}
+	if e.Notes != nil {
+		for _, t := range e.Notes.InclusionTerms {
+			if err := add("inclusion term", t); err != nil {
+				return nil, err
+			}
+		}
+	}
+	terms, err := s.cb.ix.Terms(rel, code)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range terms {
+		text := t.Text
+		if t.Column != "" {
+			text += " > " + t.Column
+		}
+		if err := add("index", text); err != nil {
+			return nil, err
+		}
+	}
+	s.mu.Lock()
+	s.texts[key] = ct
+	s.mu.Unlock()
+	return ct, nil
+}
+
+func (s *Suggester) variant(rel, kind, text string) (variant, error) {
+	v := variant{kind: kind, text: text, words: map[string]bool{}}
+	all, err := s.cb.ix.Analyze(rel, text)
+	if err != nil {
+		return v, err
+	}
+	for _, w := range all {
+		v.words[w] = true
+	}
+	core, err := s.cb.ix.Analyze(rel, stripParens(text))
+	if err != nil {
+		return v, err
+	}
+	v.core = core
+	return v, nil
+}
+
+// stripParens drops nonessential modifiers and parenthesised code
+// references ("(E11.-)", "(mellitus)").
+func stripParens(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '(' || r == '[':
+			depth++
+		case (r == ')' || r == ']') && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,175 @@
+package coding
+
+import (
+	_ "embed"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// builtinSynonyms is the abbreviation and synonym list that ships in the
+// binary; users extend it with their own file of the same schema.
+//
+//go:embed synonyms.yaml
+var builtinSynonyms []byte
+
+// synonymFile is the YAML schema, documented at the top of synonyms.yaml.
+type synonymFile struct {
+	Version       int                 `yaml:"version"`
+	Abbreviations map[string][]string `yaml:"abbreviations"`
+	Synonyms      [][]string          `yaml:"synonyms"`
+}
+
+// Synonyms expands clinical shorthand. Keys are lower-case phrases of one
+// or more words, matched on word boundaries.
+type Synonyms struct {
+	// abbrev maps a phrase to its meanings; several meanings make it
+	// ambiguous, and each is searched. An empty list drops the phrase
+	// ("r/o": a ruled-out condition is not coded).
+	abbrev map[string][]string
+	// equiv maps a phrase to the phrases it can stand for.
+	equiv map[string][]string
+	// maxWords is the longest key, for phrase matching.
+	maxWords int
+}
+
+// LoadSynonyms reads the built-in list and then each user file; a user
+// entry replaces a built-in abbreviation of the same key.
+func LoadSynonyms(userFiles ...string) (*Synonyms, error) {
+	s := &Synonyms{abbrev: map[string][]string{}, equiv: map[string][]string{}}
+	if err := s.add(builtinSynonyms, "built-in synonyms.yaml"); err != nil {
+		return nil, err
+	}
+	for _, f := range userFiles {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.add(b, f); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (s *Synonyms) add(b []byte, name string) error {
+	var f synonymFile
+	if err := yaml.Unmarshal(b, &f); err != nil {
+		return fmt.Errorf("%s: %v", name, yamlErr(err))
+	}
+	if f.Version != 1 {
+		return fmt.Errorf("%s: version %d, want 1", name, f.Version)
+	}
+	for k, v := range f.Abbreviations {
+		key := normPhrase(k)
+		if key == "" {
+			return fmt.Errorf("%s: empty abbreviation", name)
+		}
+		vals := make([]string, 0, len(v))
+		for _, x := range v {
+			if x = normPhrase(x); x != "" {
+				vals = append(vals, x)
+			}
+		}
+		s.abbrev[key] = vals
+		s.noteLen(key)
+	}
+	for i, group := range f.Synonyms {
+		var g []string
+		for _, x := range group {
+			if x = normPhrase(x); x != "" {
+				g = append(g, x)
+			}
+		}
+		if len(g) < 2 {
+			return fmt.Errorf("%s: synonym group %d has fewer than two entries", name, i+1)
+		}
+		for _, a := range g {
+			for _, b := range g {
+				if a != b && !contains(s.equiv[a], b) {
+					s.equiv[a] = append(s.equiv[a], b)
+				}
+			}
+			s.noteLen(a)
+		}
+	}
+	for k := range s.equiv {
+		sort.Strings(s.equiv[k])
+	}
+	return nil
+}
+
+func (s *Synonyms) noteLen(key string) {
+	if n := len(strings.Fields(key)); n > s.maxWords {
+		s.maxWords = n
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// yamlErr keeps yaml.v3's "line N:" text, which names where a pack is wrong.
+func yamlErr(err error) string {
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+// normPhrase lower-cases and splits into words the way queries are split.
+func normPhrase(s string) string {
+	return strings.Join(queryWords(s), " ")
+}
+
+// queryWords splits text into lower-case words, keeping the slash forms
+// charts use ("w/", "w/o", "s/p", "h/o") and stage forms ("3a") whole.
+func queryWords(s string) []string {
+	s = strings.ToLower(s)
+	var out []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			w := strings.Trim(cur.String(), "/")
+			if w != "" {
+				out = append(out, w)
+			}
+			cur.Reset()
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c >= 0x80:
+			cur.WriteByte(c)
+		case c == '/':
+			// "w/" and "w/o" keep their slash; "left/right" splits.
+			if cur.Len() > 0 && cur.Len() <= 2 {
+				cur.WriteByte(c)
+				if i+1 < len(s) && s[i+1] >= 'a' && s[i+1] <= 'z' && (i+2 >= len(s) || !isLetter(s[i+2])) {
+					cur.WriteByte(s[i+1])
+					i++
+				}
+				flush()
+			} else {
+				flush()
+			}
+		case c == '\'':
+			// "Crohn's" -> "crohns" would not match the index; drop the 's.
+			if i+1 < len(s) && s[i+1] == 's' && (i+2 >= len(s) || !isLetter(s[i+2])) {
+				i++
+			}
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -1,0 +1,370 @@
+package coding
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/index"
+)
+
+// Validator runs every edit on claims. It caches code look-ups, so a batch
+// of claims costs map reads after the first few.
+type Validator struct {
+	cb    *Codebook
+	packs []*RulePack
+
+	mu    sync.Mutex
+	cache map[string]*dxInfo
+	pxc   map[string]*index.Entry
+}
+
+// dxInfo is what the edits need about one diagnosis code, with the notes of
+// its chapter, block and ancestors gathered.
+type dxInfo struct {
+	entry    *index.Entry
+	excl1    []noteRefs
+	excl2    []noteRefs
+	first    []noteRefs // code first
+	manifest bool
+}
+
+type noteRefs struct {
+	from string // where the note is printed
+	text string
+	refs []CodeRef
+}
+
+// NewValidator prepares validation with the given rule packs.
+func (cb *Codebook) NewValidator(packs []*RulePack) *Validator {
+	return &Validator{cb: cb, packs: packs, cache: map[string]*dxInfo{}, pxc: map[string]*index.Entry{}}
+}
+
+// Validate runs the edits on one claim. Findings come out in a stable
+// order: by rule, then codes.
+func (v *Validator) Validate(c *Claim) (*Report, error) {
+	rep := &Report{Findings: []Finding{}}
+	icd, _, err := v.cb.ReleaseFor(codeset.ICD10CM, Pick{Date: c.Date})
+	if err != nil {
+		return nil, err
+	}
+	hcp, _, err := v.cb.ReleaseFor(codeset.HCPCS, Pick{Date: c.Date})
+	if err != nil {
+		return nil, err
+	}
+	dx := make([]string, len(c.Dx))
+	infos := make([]*dxInfo, len(c.Dx))
+	for i, d := range c.Dx {
+		code, err := codeset.NormalizeICD(d)
+		if err != nil {
+			rep.add(Finding{Rule: "dx-invalid", Severity: SeverityError, Codes: []string{d}, Message: err.Error()})
+			continue
+		}
+		dx[i] = code
+		if icd == nil {
+			continue
+		}
+		info, err := v.dx(icd, code)
+		if err != nil {
+			return nil, err
+		}
+		infos[i] = info
+		if f, ok, err := v.validity(icd, code, info); err != nil {
+			return nil, err
+		} else if ok {
+			rep.add(f)
+		}
+	}
+	if icd == nil && len(c.Dx) > 0 {
+		rep.Checks = append(rep.Checks, Check{Rule: "dx-valid", Checked: false, Note: "no ICD-10-CM release loaded"})
+	} else if icd != nil && !c.Date.IsZero() && !icd.Release.Covers(c.Date) {
+		rep.add(Finding{Rule: "dx-release", Severity: SeverityWarning, Message: fmt.Sprintf("no loaded ICD-10-CM release covers %s; checked against %s", c.Date.Format("2006-01-02"), icd.Release)})
+	}
+	v.excludes(rep, dx, infos)
+	v.sequencing(rep, dx, infos)
+	if err := v.procedures(rep, c, hcp); err != nil {
+		return nil, err
+	}
+	for _, p := range v.packs {
+		p.apply(rep, c, dx)
+	}
+	rep.Checks = append(rep.Checks,
+		Check{Rule: "ncci-ptp", Checked: false, Note: "no NCCI procedure-to-procedure table loaded: pairs were not checked"},
+		Check{Rule: "mue", Checked: false, Note: "no MUE table loaded: unit limits were not checked"})
+	sort.SliceStable(rep.Findings, func(i, j int) bool {
+		a, b := rep.Findings[i], rep.Findings[j]
+		if a.Severity != b.Severity {
+			return a.Severity.rank() > b.Severity.rank()
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return strings.Join(a.Codes, ",") < strings.Join(b.Codes, ",")
+	})
+	return rep, nil
+}
+
+func (v *Validator) dx(rel *index.ReleaseInfo, code string) (*dxInfo, error) {
+	key := rel.ID + "/" + code
+	v.mu.Lock()
+	info, ok := v.cache[key]
+	v.mu.Unlock()
+	if ok {
+		return info, nil
+	}
+	info = &dxInfo{}
+	e, err := v.cb.ix.Get(rel.ID, code)
+	if err != nil {
+		return nil, err
+	}
+	info.entry = e
+	if e != nil {
+		chain, err := v.cb.ancestors(rel.ID, code)
+		if err != nil {
+			return nil, err
+		}
+		view := &CodeView{}
+		if err := v.cb.placeICD(view, rel.ID, code, chain); err != nil {
+			return nil, err
+		}
+		for _, n := range view.Notes {
+			for _, t := range n.Text {
+				refs := NoteRefs(t)
+				if len(refs) == 0 {
+					continue
+				}
+				nr := noteRefs{from: n.From, text: t, refs: refs}
+				switch n.Kind {
+				case "excludes1":
+					info.excl1 = append(info.excl1, nr)
+				case "excludes2":
+					info.excl2 = append(info.excl2, nr)
+				case "code_first":
+					info.first = append(info.first, nr)
+				}
+			}
+		}
+		// The convention: a manifestation code says "in diseases classified
+		// elsewhere" and carries a "code first" note for its etiology.
+		info.manifest = strings.Contains(strings.ToLower(e.Title), "in diseases classified elsewhere") && len(info.first) > 0
+	}
+	v.mu.Lock()
+	v.cache[key] = info
+	v.mu.Unlock()
+	return info, nil
+}
+
+func (v *Validator) validity(rel *index.ReleaseInfo, code string, info *dxInfo) (Finding, bool, error) {
+	dotted := codeset.DotICD(code)
+	if info.entry == nil {
+		view := &CodeView{}
+		if err := v.cb.nearestICD(view, rel.ID, code); err != nil {
+			return Finding{}, false, err
+		}
+		msg := fmt.Sprintf("%s is not a code in %s", dotted, rel.Release)
+		if len(view.Nearest) > 0 {
+			msg += "; nearest: " + briefCodes(view.Nearest, 5)
+		}
+		rule := "dx-unknown"
+		if strings.Contains(view.Problem, "placeholder X") {
+			rule = "dx-seventh-character"
+		}
+		return Finding{Rule: rule, Severity: SeverityError, Codes: []string{dotted}, Message: msg}, true, nil
+	}
+	if !info.entry.Billable {
+		bill, total, err := v.cb.ix.Descendants(rel.ID, code, true, 5)
+		if err != nil {
+			return Finding{}, false, err
+		}
+		rule, what := "dx-header", "a header code, not valid on a claim"
+		if len(code) == 6 && len(bill) > 0 && len(bill[0].Code) == 7 {
+			rule, what = "dx-seventh-character", "incomplete: it needs a 7th character"
+		}
+		msg := fmt.Sprintf("%s is %s; report one of %d codes below it, e.g. %s", dotted, what, total, briefCodes(briefs(bill), 5))
+		return Finding{Rule: rule, Severity: SeverityError, Codes: []string{dotted}, Message: msg}, true, nil
+	}
+	return Finding{}, false, nil
+}
+
+func briefCodes(bs []Brief, n int) string {
+	var out []string
+	for i, b := range bs {
+		if i == n {
+			out = append(out, "...")
+			break
+		}
+		out = append(out, b.Code)
+	}
+	return strings.Join(out, ", ")
+}
+
+// excludes applies Excludes1 (never together: error) and Excludes2 (not
+// included here, may be coded together: info) between every two diagnoses.
+func (v *Validator) excludes(rep *Report, dx []string, infos []*dxInfo) {
+	seen := map[string]bool{}
+	for i, a := range infos {
+		if a == nil || a.entry == nil {
+			continue
+		}
+		for j, b := range dx {
+			if i == j || b == "" || infos[j] == nil || infos[j].entry == nil || b == dx[i] {
+				continue
+			}
+			for _, kind := range []struct {
+				rule  string
+				sev   Severity
+				notes []noteRefs
+			}{{"excludes1", SeverityError, a.excl1}, {"excludes2", SeverityInfo, a.excl2}} {
+				for _, n := range kind.notes {
+					if !matchesAny(n.refs, b) {
+						continue
+					}
+					pair := kind.rule + "/" + minmax(dx[i], b)
+					if seen[pair] {
+						continue
+					}
+					seen[pair] = true
+					x, y := codeset.DotICD(dx[i]), codeset.DotICD(b)
+					msg := fmt.Sprintf("%s and %s should not be coded together: %s has an Excludes1 note for %s", x, y, n.from, y)
+					if kind.rule == "excludes2" {
+						msg = fmt.Sprintf("%s and %s may both be coded if both conditions are present (Excludes2 at %s)", x, y, n.from)
+					}
+					rep.add(Finding{Rule: kind.rule, Severity: kind.sev, Codes: []string{x, y}, Message: msg, Source: kind.rule + " at " + n.from + ": " + n.text})
+				}
+			}
+		}
+	}
+}
+
+func minmax(a, b string) string {
+	if a < b {
+		return a + "+" + b
+	}
+	return b + "+" + a
+}
+
+func matchesAny(refs []CodeRef, code string) bool {
+	for _, r := range refs {
+		if r.Matches(code) {
+			return true
+		}
+	}
+	return false
+}
+
+// sequencing: a manifestation code may not be principal, and its etiology
+// ("code first") should be on the claim.
+func (v *Validator) sequencing(rep *Report, dx []string, infos []*dxInfo) {
+	for i, info := range infos {
+		if info == nil || info.entry == nil || !info.manifest {
+			continue
+		}
+		code := codeset.DotICD(dx[i])
+		src := "code first at " + info.first[0].from + ": " + info.first[0].text
+		if i == 0 {
+			rep.add(Finding{Rule: "manifestation-principal", Severity: SeverityError, Codes: []string{code},
+				Message: fmt.Sprintf("%s is a manifestation code and cannot be the principal or first-listed diagnosis; sequence the underlying condition first", code), Source: src})
+		}
+		found := false
+		for j, other := range dx {
+			if j == i || other == "" {
+				continue
+			}
+			for _, n := range info.first {
+				if matchesAny(n.refs, other) {
+					found = true
+				}
+			}
+		}
+		if !found {
+			rep.add(Finding{Rule: "code-first-missing", Severity: SeverityWarning, Codes: []string{code},
+				Message: fmt.Sprintf("%s says to code first the underlying condition, and none of the codes it names is on the claim", code), Source: src})
+		}
+	}
+}
+
+// procedures checks HCPCS validity on the date of service and modifiers.
+func (v *Validator) procedures(rep *Report, c *Claim, rel *index.ReleaseInfo) error {
+	if len(c.Px) == 0 {
+		return nil
+	}
+	if rel == nil {
+		rep.Checks = append(rep.Checks, Check{Rule: "px-valid", Checked: false, Note: "no HCPCS release loaded"})
+		return nil
+	}
+	for _, p := range c.Px {
+		if isCPT(p.Code) {
+			rep.add(Finding{Rule: "px-cpt-unchecked", Severity: SeverityInfo, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is a CPT code: the HCPCS Level II file does not list CPT codes, so its validity was not checked", p.Code)})
+		} else {
+			e, err := v.hcpcs(rel, p.Code)
+			if err != nil {
+				return err
+			}
+			switch {
+			case e == nil:
+				rep.add(Finding{Rule: "px-unknown", Severity: SeverityError, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is not an HCPCS Level II code in %s", p.Code, rel.Release)})
+			case e.HCPCS.IsModifier:
+				rep.add(Finding{Rule: "px-unknown", Severity: SeverityError, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is a modifier, not a procedure code", p.Code)})
+			case !c.Date.IsZero():
+				if val := hcpcsValidity(e.HCPCS, rel, c.Date); !val.Valid {
+					rep.add(Finding{Rule: "px-not-effective", Severity: SeverityError, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is not valid on %s: %s", p.Code, val.Date, val.Reason)})
+				}
+			}
+		}
+		for _, m := range p.Modifiers {
+			if isDigits(m) {
+				continue // CPT modifiers (25, 59) are not in the HCPCS file
+			}
+			e, err := v.hcpcs(rel, m)
+			if err != nil {
+				return err
+			}
+			if e == nil || !e.HCPCS.IsModifier {
+				rep.add(Finding{Rule: "px-modifier-unknown", Severity: SeverityError, Codes: []string{p.Code, m}, Message: fmt.Sprintf("%s is not an HCPCS Level II modifier in %s", m, rel.Release)})
+			}
+		}
+	}
+	return nil
+}
+
+func (v *Validator) hcpcs(rel *index.ReleaseInfo, code string) (*index.Entry, error) {
+	key := rel.ID + "/" + code
+	v.mu.Lock()
+	e, ok := v.pxc[key]
+	v.mu.Unlock()
+	if ok {
+		return e, nil
+	}
+	e, err := v.cb.ix.Get(rel.ID, code)
+	if err != nil {
+		return nil, err
+	}
+	v.mu.Lock()
+	v.pxc[key] = e
+	v.mu.Unlock()
+	return e, nil
+}
+
+// isCPT: CPT codes are five digits, or four digits and F/T/U (category II,
+// III and PLA codes).
+func isCPT(code string) bool {
+	if len(code) != 5 {
+		return false
+	}
+	if isDigits(code) {
+		return true
+	}
+	last := code[4]
+	return isDigits(code[:4]) && (last == 'F' || last == 'T' || last == 'U')
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,208 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// searcher is the text side of one release.
+type searcher struct {
+	idx      bleve.Index
+	reader   bindex.IndexReader
+	analyzer analysis.Analyzer
+}
+
+// textFields are the fields a query term is looked for in, with the weight
+// a match in each carries: the Alphabetic Index is how coders find codes, so
+// it counts as much as the title.
+var textFields = []struct {
+	name  string
+	boost float64
+}{{FieldTitle, 1.0}, {FieldIndex, 1.0}, {FieldIncl, 0.7}}
+
+func (ix *Index) searcher(id string) (*searcher, error) {
+	ix.mu.Lock()
+	s := ix.searchers[id]
+	ix.mu.Unlock()
+	if s != nil {
+		return s, nil
+	}
+	t, err := ix.text(id)
+	if err != nil {
+		return nil, err
+	}
+	adv, err := t.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	an := t.Mapping().AnalyzerNamed(analyzerStem)
+	if an == nil {
+		r.Close()
+		return nil, fmt.Errorf("%s: text index lacks the %s analyzer", id, analyzerStem)
+	}
+	s = &searcher{idx: t, reader: r, analyzer: an}
+	ix.mu.Lock()
+	ix.searchers[id] = s
+	ix.mu.Unlock()
+	return s, nil
+}
+
+// Analyze turns text into the terms the text index holds (lower-cased,
+// stemmed), so callers compare like with like.
+func (ix *Index) Analyze(release, text string) ([]string, error) {
+	s, err := ix.searcher(release)
+	if err != nil {
+		return nil, err
+	}
+	toks := s.analyzer.Analyze([]byte(text))
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = string(t.Term)
+	}
+	return out, nil
+}
+
+// DocFreq is the number of codes whose text holds an analysed term in any
+// searched field (the largest count of the fields, as a cheap upper bound).
+func (ix *Index) DocFreq(release, term string) (int, error) {
+	s, err := ix.searcher(release)
+	if err != nil {
+		return 0, err
+	}
+	best := 0
+	for _, f := range textFields {
+		tfr, err := s.reader.TermFieldReader(context.Background(), []byte(term), f.name, false, false, false)
+		if err != nil {
+			return 0, err
+		}
+		if n := int(tfr.Count()); n > best {
+			best = n
+		}
+		tfr.Close()
+	}
+	return best, nil
+}
+
+// DocCount is the number of documents in the release's text index.
+func (ix *Index) DocCount(release string) (int, error) {
+	s, err := ix.searcher(release)
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.reader.DocCount()
+	return int(n), err
+}
+
+// Correct finds the indexed term closest to an analysed term that the index
+// does not hold: the fewest edits, then the most codes. ok is false when
+// nothing is within two edits.
+func (ix *Index) Correct(release, term string) (string, bool, error) {
+	s, err := ix.searcher(release)
+	if err != nil {
+		return "", false, err
+	}
+	fz, ok := s.reader.(bindex.IndexReaderFuzzy)
+	if !ok {
+		return "", false, nil
+	}
+	fuzz := 1
+	if len(term) >= 6 {
+		fuzz = 2
+	}
+	best, bestDist, bestCount := "", 99, uint64(0)
+	for _, f := range []string{FieldTitle, FieldIndex} {
+		// The first letter is rarely the one mistyped; requiring it keeps
+		// the dictionary walk short.
+		d, err := fz.FieldDictFuzzy(f, term, fuzz, term[:1])
+		if err != nil {
+			return "", false, err
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return "", false, err
+			}
+			if e == nil {
+				break
+			}
+			dist := int(e.EditDistance)
+			if dist < bestDist || dist == bestDist && e.Count > bestCount || dist == bestDist && e.Count == bestCount && e.Term < best {
+				best, bestDist, bestCount = e.Term, dist, e.Count
+			}
+		}
+		d.Close()
+	}
+	return best, best != "", nil
+}
+
+// WeightedTerm is an analysed query term and its weight.
+type WeightedTerm struct {
+	Term  string
+	Boost float64
+}
+
+// Hit is a code the text search found.
+type Hit struct {
+	Code  string
+	Score float64
+}
+
+// SearchTerms finds the codes whose title, index entries or inclusion terms
+// hold any of the terms, best first. It is the recall step; callers rank.
+func (ix *Index) SearchTerms(release string, terms []WeightedTerm, billableOnly bool, limit int) ([]Hit, error) {
+	s, err := ix.searcher(release)
+	if err != nil {
+		return nil, err
+	}
+	var qs []query.Query
+	for _, t := range terms {
+		for _, f := range textFields {
+			q := query.NewTermQuery(t.Term)
+			q.SetField(f.name)
+			q.SetBoost(t.Boost * f.boost)
+			qs = append(qs, q)
+		}
+	}
+	if len(qs) == 0 {
+		return nil, nil
+	}
+	var q query.Query = query.NewDisjunctionQuery(qs)
+	if billableOnly {
+		b := query.NewTermQuery("y")
+		b.SetField(FieldBillable)
+		q = query.NewConjunctionQuery([]query.Query{q, b})
+	}
+	// Several documents of one code may match; ask for more and keep each
+	// code's best.
+	req := bleve.NewSearchRequestOptions(q, limit*3, 0, false)
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := s.idx.Search(req)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Hit, 0, limit)
+	seen := map[string]bool{}
+	for _, h := range res.Hits {
+		code, _, _ := strings.Cut(h.ID, string(termDocSep))
+		if seen[code] {
+			continue
+		}
+		seen[code] = true
+		out = append(out, Hit{Code: code, Score: h.Score})
+		if len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
