@@ -41,7 +41,7 @@ func (r CodeRef) String() string {
 
 // refRe finds code references inside a note: a letter, two characters, an
 // optional dotted part, an optional dash, optionally "-" another one.
-var refRe = regexp.MustCompile(`\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)-?(?:\s*-\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)-?)?`)
+var refRe = regexp.MustCompile(`\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\s*-\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?))?-?`)
 
 // NoteRefs parses the code references of a note ("gestational diabetes
 // (O24.4-)", "hypertension complicating pregnancy (O10-O11, O13-O16)").

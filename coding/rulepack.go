@@ -89,6 +89,24 @@ type packFile struct {
 	Rules       []yaml.Node `yaml:"rules"`
 }
 
+var ruleKeys = map[string]bool{"id": true, "severity": true, "message": true, "reference": true, "dx": true, "px": true,
+	"sex": true, "age": true, "excludes": true, "requires": true, "units": true, "effective": true}
+
+// knownKeys catches a misspelt field, which yaml.v3 ignores when decoding a
+// node: a rule with a typo must not silently check nothing.
+func knownKeys(n *yaml.Node, keys map[string]bool) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("%d: a rule must be a mapping", n.Line)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if !keys[k.Value] {
+			return fmt.Errorf("%d: unknown field %q", k.Line, k.Value)
+		}
+	}
+	return nil
+}
+
 // LoadRulePacks reads the built-in packs and then the user's files.
 func LoadRulePacks(files ...string) ([]*RulePack, error) {
 	var out []*RulePack
@@ -150,6 +168,9 @@ func ParseRulePack(b []byte, name string) (*RulePack, error) {
 	for i := range pf.Rules {
 		node := &pf.Rules[i]
 		r := &Rule{line: node.Line, pack: pf.Pack}
+		if err := knownKeys(node, ruleKeys); err != nil {
+			return nil, fmt.Errorf("%s:%v", name, err)
+		}
 		if err := node.Decode(r); err != nil {
 			return nil, fmt.Errorf("%s: %s", name, yamlErr(err))
 		}

@@ -85,6 +85,9 @@ type concept struct {
 	alts   [][]string // analysed alternatives
 	weight float64
 	why    string // how the query was read, for Why ("HTN = hypertension")
+	// negated concepts follow "without", "no", "w/o": the code should say
+	// "without" them, and a code that has them is the wrong one.
+	negated bool
 }
 
 // reading is one interpretation of the query; ambiguous abbreviations give
@@ -144,6 +147,10 @@ var freeWords = map[string]bool{
 	"in": true, "with": true, "to": true, "due": true, "by": true, "for": true, "a": true, "an": true,
 	"site": true, "type": true, "as": true, "on": true, "at": true, "condit": true, "diseas": true,
 }
+
+// negationWords start a negated clause; clauseBreaks end one.
+var negationWords = map[string]bool{"without": true, "no": true, "not": true, "w/o": true, "denies": true}
+var clauseBreaks = map[string]bool{"with": true, "and": false, "but": true, "w": true}
 
 // encounterWords name the encounter in a query.
 var encounterWords = map[string]string{"initi": "initial", "subsequ": "subsequent", "sequela": "sequela"}
@@ -206,13 +213,24 @@ func (s *Suggester) read(rel, query string) ([]reading, error) {
 		}
 	}
 	readings := []reading{{}}
+	negating := false
 	for _, sl := range slots {
 		if sl.drop {
 			continue
 		}
+		// "without perforation or bleeding": the words after a negation, up
+		// to a clause break, are what the code must be without.
+		if len(sl.alts) > 0 && negationWords[sl.alts[0]] {
+			negating = true
+			continue
+		}
+		if len(sl.alts) > 0 && clauseBreaks[sl.alts[0]] {
+			negating = false
+		}
 		if len(sl.meanings) == 0 {
 			for r := range readings {
 				readings[r].add(sl.label, sl.alts, sl.why)
+				readings[r].concepts[len(readings[r].concepts)-1].negated = negating
 			}
 			continue
 		}

@@ -29,6 +29,7 @@ type codeText struct {
 // a title's extra words mean a more specific code than the chart supports;
 // an index entry's path words are mostly the book's structure.
 const (
+	hcpcsPrior = 0.08
 	extraTitle = 0.06
 	extraIndex = 0.035
 )
@@ -75,6 +76,28 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 			cov := 0.0
 			matched := map[string]bool{}
 			for _, c := range rd.concepts {
+				if c.negated {
+					// Stated absent: credit a code that says "without" it,
+					// fault one that has it.
+					has := false
+					for _, a := range c.alts {
+						for _, t := range a {
+							if v.words[t] {
+								has, matched[t] = true, true
+							}
+						}
+					}
+					switch {
+					case has && v.words["without"]:
+						cov += c.weight
+						matched["without"] = true
+					case has:
+						cov -= c.weight
+					default:
+						cov += 0.5 * c.weight
+					}
+					continue
+				}
 				frac := 0.0
 				for _, a := range c.alts {
 					n := 0
@@ -112,6 +135,11 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 		}
 		if bestCov < minCoverage {
 			continue
+		}
+		if sys == codeset.HCPCS {
+			// Chart text is mostly diagnoses, and HCPCS quality-reporting
+			// codes quote diagnoses; an HCPCS code must match clearly better.
+			bestScore -= hcpcsPrior
 		}
 		if ct.entry.Billable {
 			bestScore += 0.02

@@ -15,8 +15,10 @@ import (
 	"github.com/medcode/medcode/cmd/medcode/cli/info"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
 	"github.com/medcode/medcode/cmd/medcode/cli/load"
+	"github.com/medcode/medcode/cmd/medcode/cli/rules"
 	"github.com/medcode/medcode/cmd/medcode/cli/show"
 	"github.com/medcode/medcode/cmd/medcode/cli/suggest"
+	"github.com/medcode/medcode/cmd/medcode/cli/validate"
 )
 
 const exitCodesHelp = `Exit codes:
@@ -85,6 +87,8 @@ command takes --json.
 	root.AddCommand(show.NewCmdShow(f, nil))
 	root.AddCommand(info.NewCmdInfo(f, nil))
 	root.AddCommand(suggest.NewCmdSuggest(f, nil))
+	root.AddCommand(validate.NewCmdValidate(f, nil))
+	root.AddCommand(rules.NewCmdRules(f))
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

@@ -1,0 +1,140 @@
+package coding
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+type devRow struct {
+	kind, query string
+	codes       []string
+}
+
+func readDevSet(t testing.TB) []devRow {
+	f, err := os.Open("testdata/suggest_dev.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var rows []devRow
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		if line == 1 {
+			continue
+		}
+		cols := strings.Split(sc.Text(), "\t")
+		if len(cols) < 3 {
+			t.Fatalf("suggest_dev.tsv:%d: want kind, query, codes", line)
+		}
+		rows = append(rows, devRow{kind: cols[0], query: cols[1], codes: strings.Split(cols[2], ",")})
+	}
+	return rows
+}
+
+// rankOf is the 1-based place of the first acceptable code, 0 when absent.
+// A 7th-character family offered with its completions counts when the
+// expected code is one of them.
+func rankOf(res *SuggestResult, want []string) int {
+	for i, r := range res.Results {
+		for _, w := range want {
+			w = strings.TrimSpace(w)
+			if r.Code == w {
+				return i + 1
+			}
+			for _, c := range r.Completions {
+				if c.Code == w {
+					return i + 1
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// TestSuggestDevSet prints top-1/5/10 accuracy on the development set of
+// chart phrases. The floors sit a little under the measured figures, so a
+// change that makes suggestion worse fails here.
+func TestSuggestDevSet(t *testing.T) {
+	dir := fullIndex(t)
+	cb, err := OpenCodebook(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cb.Close()
+	syn, err := LoadSynonyms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg := cb.NewSuggester(syn)
+	type tally struct{ n, top1, top5, top10 int }
+	byKind := map[string]*tally{}
+	var misses []string
+	var durs []time.Duration
+	for _, r := range readDevSet(t) {
+		start := time.Now()
+		res, err := sg.Suggest(r.query, SuggestOptions{Limit: 10})
+		durs = append(durs, time.Since(start))
+		if err != nil {
+			t.Fatalf("%q: %v", r.query, err)
+		}
+		k := byKind[r.kind]
+		if k == nil {
+			k = &tally{}
+			byKind[r.kind] = k
+		}
+		k.n++
+		switch rank := rankOf(res, r.codes); {
+		case rank == 1:
+			k.top1++
+			fallthrough
+		case rank >= 1 && rank <= 5:
+			k.top5++
+			fallthrough
+		case rank >= 1 && rank <= 10:
+			k.top10++
+		}
+		if rankOf(res, r.codes) != 1 && testing.Verbose() {
+			got := "nothing"
+			if len(res.Results) > 0 {
+				got = res.Results[0].Code + " " + res.Results[0].Title
+			}
+			misses = append(misses, fmt.Sprintf("%s\t%q want %s, got %s", r.kind, r.query, strings.Join(r.codes, ","), got))
+		}
+	}
+	kinds := make([]string, 0, len(byKind))
+	for k := range byKind {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	pct := func(a, n int) float64 { return 100 * float64(a) / float64(n) }
+	for _, k := range kinds {
+		v := byKind[k]
+		t.Logf("%-7s n=%3d  top1 %5.1f%%  top5 %5.1f%%  top10 %5.1f%%", k, v.n, pct(v.top1, v.n), pct(v.top5, v.n), pct(v.top10, v.n))
+	}
+	sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
+	t.Logf("first-pass latency (cold caches): median %v, p99 %v", durs[len(durs)/2], durs[len(durs)*99/100])
+	for _, m := range misses {
+		t.Log("miss:", m)
+	}
+	floors := map[string]struct{ top1, top10 float64 }{
+		"plain":  {45, 58},
+		"older":  {48, 70},
+		"abbrev": {10, 12},
+		"hcpcs":  {30, 55},
+	}
+	for k, f := range floors {
+		v := byKind[k]
+		if v == nil {
+			t.Errorf("dev set has no %s rows", k)
+			continue
+		}
+		if pct(v.top1, v.n) < f.top1 || pct(v.top10, v.n) < f.top10 {
+			t.Errorf("%s: top1 %.1f%% / top10 %.1f%% fell below the floor %.0f%% / %.0f%%", k, pct(v.top1, v.n), pct(v.top10, v.n), f.top1, f.top10)
+		}
+	}
+}
