@@ -94,10 +94,10 @@ func TestNoteRefs(t *testing.T) {
 
 func TestParseRulePackErrors(t *testing.T) {
 	tests := map[string]string{
-		"pack: x\nversion: 1\nrules:\n  - id: a\n    message: m\n    dx: [E11]\n":                            "exactly one",
-		"pack: x\nversion: 1\nrules:\n  - id: a\n    message: m\n    sex: F\n":                                "names no codes",
-		"pack: x\nversion: 1\nrules:\n  - id: a\n    message: m\n    dx: [E11]\n    sex: F\n    bogus: 1\n": "x.yaml:8: unknown field",
-		"pack: x\nversion: 2\nrules: []\n": "version 2",
+		"pack: x\nversion: 1\nrules:\n  - id: a\n    message: m\n    dx: [E11]\n":                                  "exactly one",
+		"pack: x\nversion: 1\nrules:\n  - id: a\n    message: m\n    sex: F\n":                                     "names no codes",
+		"pack: x\nversion: 1\nrules:\n  - id: a\n    message: m\n    dx: [E11]\n    sex: F\n    bogus: 1\n":        "x.yaml:8: unknown field",
+		"pack: x\nversion: 2\nrules: []\n":                                                                         "version 2",
 		"pack: x\nversion: 1\nrules:\n  - id: a\n    message: m\n    dx: [E11]\n    severity: fatal\n    sex: F\n": "x.yaml:4",
 	}
 	for in, want := range tests {
