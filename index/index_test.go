@@ -859,3 +859,35 @@ func BenchmarkOpenGet(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOpenGetRealFY2026 is BenchmarkOpenGet on the full FY2026 order
+// file with the 2021 Tabular List (about 7 s of setup; skipped without the
+// official files).
+func BenchmarkOpenGetRealFY2026(b *testing.B) {
+	data := testDataDir(b)
+	order := filepath.Join(data, "cms-icd10cm", "icd10cm_order_2026.txt")
+	tabular := filepath.Join(data, "cdc-icd10cm-xml", "icd10cm_tabular_2021.xml")
+	for _, p := range []string{order, tabular} {
+		if _, err := os.Stat(p); err != nil {
+			b.Skip(err)
+		}
+	}
+	dir := b.TempDir()
+	if _, err := Load(dir, bundlesOf(b, nil, order, tabular), LoadOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ix, err := Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e, err := ix.Get(rel26, "E119")
+		if err != nil || e == nil {
+			b.Fatal(e, err)
+		}
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

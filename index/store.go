@@ -22,21 +22,6 @@ var (
 	keyRelease      = []byte("release")
 )
 
-// bucketsOf is which buckets a kind of source fills.
-func bucketsOf(k codeset.Kind) [][]byte {
-	switch k {
-	case codeset.KindOrder, codeset.KindCodes, codeset.KindHCPCS:
-		return [][]byte{bucketCodes}
-	case codeset.KindTabular:
-		return [][]byte{bucketNotes}
-	case codeset.KindIndex, codeset.KindEIndex, codeset.KindDrug, codeset.KindNeoplasm:
-		return [][]byte{termBucket(kindBook[k])}
-	case codeset.KindProcNotes:
-		return [][]byte{bucketProcNotes}
-	}
-	return nil
-}
-
 // store is one release's bbolt file, opened read-only.
 type store struct {
 	db  *bolt.DB
