@@ -122,10 +122,10 @@ func TestSuggestDevSet(t *testing.T) {
 		t.Log("miss:", m)
 	}
 	floors := map[string]struct{ top1, top10 float64 }{
-		"plain":  {45, 58},
-		"older":  {48, 70},
-		"abbrev": {10, 12},
-		"hcpcs":  {30, 55},
+		"plain":  {55, 68},
+		"older":  {58, 78},
+		"abbrev": {54, 64},
+		"hcpcs":  {40, 60},
 	}
 	for k, f := range floors {
 		v := byKind[k]
