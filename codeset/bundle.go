@@ -189,7 +189,7 @@ func Group(files []*File, existing []Release) ([]*Bundle, error) {
 			f := nearest(fs, b.Release.Year)
 			b.Supplements[k] = f
 			if f.Year != 0 && f.Year != b.Release.Year {
-				b.Warnings = append(b.Warnings, fmt.Sprintf("%s is for %d but %s is %s: its entries are attached only where the codes still exist", k.Describe(), f.Year, b.Release.ID(), b.Release))
+				b.Warnings = append(b.Warnings, YearMismatch(k, f.Year, b.Release))
 			}
 		}
 	}
@@ -230,6 +230,12 @@ func (f *File) Drop() {
 	f.Table, f.Tabular, f.Index, f.HCPCS, f.ProcNotes = nil, nil, nil, nil, nil
 }
 
+// YearMismatch is the warning for a supplement of another year than the
+// release it is attached to.
+func YearMismatch(k Kind, year int, rel Release) string {
+	return fmt.Sprintf("%s is for %d but %s is %s: its entries are attached only where the codes still exist", k.Describe(), year, rel.ID(), rel)
+}
+
 func (b *Bundle) addTable(f *File) error {
 	switch {
 	case b.Table == nil:
@@ -238,7 +244,7 @@ func (b *Bundle) addTable(f *File) error {
 		b.Table, b.Extra = f, b.Table
 	case b.Table.Source.Kind == KindOrder && f.Source.Kind == KindCodes && b.Extra == nil:
 		b.Extra = f
-	case sameTable(b.Table, f):
+	case sameTable(b.Table, f), b.Extra != nil && sameTable(b.Extra, f):
 		// The same file twice (a zip and its extracted member): one is enough.
 	default:
 		return fmt.Errorf("two different %ss for %s: %s and %s\nhint: load one of them", f.Source.Kind.Describe(), b.Release, b.Table.Source.Path, f.Source.Path)

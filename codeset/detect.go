@@ -165,7 +165,7 @@ func scanFile(path string, size int64) ([]*Source, []Skipped, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if isZip(head) {
+	if isZip(head) && !isOfficeFile(path) {
 		return scanZip(path)
 	}
 	open := func() (io.ReadCloser, error) { return os.Open(path) }
@@ -190,6 +190,16 @@ func readHead(path string) ([]byte, error) {
 }
 
 func isZip(head []byte) bool { return bytes.HasPrefix(head, []byte("PK\x03\x04")) }
+
+// isOfficeFile: an .xlsx or .docx is a zip too, but one document, not an
+// archive of official files.
+func isOfficeFile(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm", ".docx":
+		return true
+	}
+	return false
+}
 
 func scanZip(path string) ([]*Source, []Skipped, error) {
 	zr, err := zip.OpenReader(path)

@@ -74,7 +74,10 @@ func (r Release) Through() time.Time {
 
 // Covers reports whether a date of service falls in the release's year.
 func (r Release) Covers(d time.Time) bool {
-	return !d.Before(r.Effective()) && !d.After(r.Through())
+	// Dates of service are days: any time on the last day is covered.
+	y, m, dd := d.Date()
+	day := time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+	return !day.Before(r.Effective()) && !day.After(r.Through())
 }
 
 // FiscalYear is the ICD-10-CM fiscal year a date of service falls in.

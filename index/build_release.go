@@ -40,7 +40,6 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 	defer db.Close()
 	rel := b.Release
 	info := &ReleaseInfo{Release: rel, ID: rel.ID(), Effective: rel.Effective().Format("2006-01-02"), Through: rel.Through().Format("2006-01-02")}
-	info.Warnings = append(info.Warnings, b.Warnings...)
 	sources := map[codeset.Kind]SourceInfo{}
 	if oldInfo != nil {
 		for _, s := range oldInfo.Sources {
@@ -176,21 +175,35 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 		info.Sources = append(info.Sources, s)
 	}
 	sort.Slice(info.Sources, func(i, j int) bool { return info.Sources[i].Kind < info.Sources[j].Kind })
-	if oldInfo != nil && b.Table == nil {
-		// Warnings about what this load did not replace still hold.
+	// Year mismatches are judged on the sources the release ends up with,
+	// kept ones included; other warnings of kept sources name their file.
+	var warns []string
+	for _, src := range info.Sources {
+		if src.Kind != codeset.KindOrder && src.Kind != codeset.KindCodes && src.Kind != codeset.KindHCPCS &&
+			src.Year != 0 && src.Year != rel.Year && rel.System == src.Kind.System() {
+			warns = append(warns, codeset.YearMismatch(src.Kind, src.Year, rel))
+		}
+	}
+	if oldInfo != nil {
 		for _, w := range oldInfo.Warnings {
-			stale := false
-			for _, src := range oldInfo.Sources {
-				if b.Supplements[src.Kind] != nil && strings.Contains(w, src.File) {
-					stale = true
+			for _, src := range info.Sources {
+				if sourceKept(oldInfo, src) && strings.Contains(w, src.File+":") && !contains(warns, w) {
+					warns = append(warns, w)
 				}
-			}
-			if !stale && !contains(info.Warnings, w) {
-				info.Warnings = append(info.Warnings, w)
 			}
 		}
 	}
+	info.Warnings = append(warns, info.Warnings...)
 	return info, nil
+}
+
+func sourceKept(old *ReleaseInfo, s SourceInfo) bool {
+	for _, o := range old.Sources {
+		if o == s {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(ss []string, s string) bool {

@@ -117,6 +117,12 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 			opts.Progress(p)
 		}
 	}
+	uses := map[*codeset.File]int{}
+	for _, b := range bundles {
+		for _, f := range b.Files() {
+			uses[f]++
+		}
+	}
 	for _, b := range bundles {
 		id := b.Release.ID()
 		var oldStore *store
@@ -140,9 +146,14 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 		if err != nil {
 			return nil, fmt.Errorf("building %s: %w", id, err)
 		}
-		// The parsed files are in the store now; letting them go before the
-		// text build keeps a full load's peak memory to one copy of the data.
-		b.DropParsed()
+		// The parsed files are in the store now; letting go of those no
+		// other release still needs keeps a full load's peak memory to one
+		// copy of the data. One Tabular file often serves two releases.
+		for _, f := range b.Files() {
+			if uses[f]--; uses[f] == 0 {
+				f.Drop()
+			}
+		}
 		runtime.GC()
 		stage := "index " + id
 		err = buildText(filepath.Join(build, id, textDir), filepath.Join(build, id, "codes.db"), func(done, total int) {

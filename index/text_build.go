@@ -57,6 +57,7 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 	}
 	chunks := make(chan chunk, 1)
 	var done, total atomic.Int64
+	var progMu sync.Mutex
 	var wg sync.WaitGroup
 	errs := make(chan error, runtime.GOMAXPROCS(0)+1)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -75,10 +76,14 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 					errs <- err
 					return
 				}
+				// Callers keep progress state unguarded: report one at a time,
+				// and never backwards.
+				progMu.Lock()
 				n := done.Add(int64(len(c.ids)))
 				if progress != nil {
 					progress(int(n), int(total.Load()))
 				}
+				progMu.Unlock()
 			}
 		}()
 	}
