@@ -20,11 +20,12 @@ type Suggester struct {
 	texts map[string]*codeText // release/code -> analysed text
 	idf   map[string]float64   // release/term -> inverse document frequency
 	fixes map[string]string    // release/term -> spelling correction ("" for none)
+	fams  map[string]string    // release/code -> 7th-character family base ("" for none)
 }
 
 // NewSuggester prepares suggestion over the code book.
 func (cb *Codebook) NewSuggester(syn *Synonyms) *Suggester {
-	return &Suggester{cb: cb, syn: syn, texts: map[string]*codeText{}, idf: map[string]float64{}, fixes: map[string]string{}}
+	return &Suggester{cb: cb, syn: syn, texts: map[string]*codeText{}, idf: map[string]float64{}, fixes: map[string]string{}, fams: map[string]string{}}
 }
 
 // candidates is how many codes the text search hands to the ranking.
@@ -146,6 +147,7 @@ var freeWords = map[string]bool{
 	"unspecifi": true, "unspecified": true, "nos": true, "of": true, "the": true, "and": true, "or": true,
 	"in": true, "with": true, "to": true, "due": true, "by": true, "for": true, "a": true, "an": true,
 	"site": true, "type": true, "as": true, "on": true, "at": true, "condit": true, "diseas": true,
+	"uncompl": true, "uncomplic": true, "encount": true, "initi": true,
 }
 
 // negationWords start a negated clause; clauseBreaks end one.
@@ -385,3 +387,4 @@ func (s *Suggester) termIDF(rel, t string) (float64, error) {
 	s.mu.Unlock()
 	return v, nil
 }
+

@@ -29,7 +29,10 @@ type codeText struct {
 // a title's extra words mean a more specific code than the chart supports;
 // an index entry's path words are mostly the book's structure.
 const (
-	hcpcsPrior = 0.08
+	hcpcsPrior = 0.12
+	// headerPenalty puts billable codes before headers that match as well:
+	// a header cannot go on a claim.
+	headerPenalty = 0.2
 	extraTitle = 0.06
 	extraIndex = 0.035
 )
@@ -144,7 +147,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 		if ct.entry.Billable {
 			bestScore += 0.02
 		} else if !isSeventhFamily(sys, h.Code) {
-			bestScore -= 0.08
+			bestScore -= headerPenalty
 		}
 		// The text search's own score breaks near-ties in favour of codes
 		// whose words are matched in several places.
@@ -165,10 +168,19 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 		if extraWhy != "" {
 			sg.Why += " (" + extraWhy + ")"
 		}
+		base := ""
 		if isSeventhCode(sys, sc.code) {
+			base = sc.code[:6]
+		} else if !sc.ct.entry.Billable && sys == codeset.ICD10CM {
+			b, err := s.familyBase(rel, sc.code)
+			if err != nil {
+				return nil, err
+			}
+			base = b
+		}
+		if base != "" {
 			// A 7th-character code stands for its family: answer with the
 			// encounter the query names, else the family with its choices.
-			base := sc.code[:6]
 			if families[base] {
 				continue
 			}
@@ -214,6 +226,38 @@ func isSeventhCode(sys codeset.System, code string) bool {
 
 func isSeventhFamily(sys codeset.System, code string) bool {
 	return sys == codeset.ICD10CM && len(code) == 6
+}
+
+// familyBase tells whether a header is a 7th-character family in disguise:
+// S02.2 has only S02.2XXA, S02.2XXB, ... below it, and a coder reads it as
+// that family. It returns the family's 6-character base, or "".
+func (s *Suggester) familyBase(rel, code string) (string, error) {
+	if len(code) > 6 {
+		return "", nil
+	}
+	key := rel + "/" + code + "/family"
+	s.mu.Lock()
+	b, ok := s.fams[key]
+	s.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	below, _, err := s.cb.ix.Descendants(rel, code, true, 40)
+	if err != nil {
+		return "", err
+	}
+	base := ""
+	for i, e := range below {
+		if len(e.Code) != 7 || (i > 0 && e.Code[:6] != base) {
+			base = ""
+			break
+		}
+		base = e.Code[:6]
+	}
+	s.mu.Lock()
+	s.fams[key] = base
+	s.mu.Unlock()
+	return base, nil
 }
 
 // family answers for a 7th-character family: the completion for the named
@@ -326,12 +370,27 @@ func (s *Suggester) variant(rel, kind, text string) (variant, error) {
 	for _, w := range all {
 		v.words[w] = true
 	}
-	core, err := s.cb.ix.Analyze(rel, stripParens(text))
+	core, err := s.cb.ix.Analyze(rel, stripWithout(stripParens(text)))
 	if err != nil {
 		return v, err
 	}
 	v.core = core
 	return v, nil
+}
+
+// stripWithout drops the clauses a title negates ("without bleeding"):
+// when a chart does not mention bleeding, the code "without bleeding" is
+// the one to pick, so those words are not held against it.
+func stripWithout(s string) string {
+	var b strings.Builder
+	for _, clause := range strings.Split(s, ",") {
+		if i := strings.Index(strings.ToLower(clause), "without "); i >= 0 {
+			clause = clause[:i]
+		}
+		b.WriteString(clause)
+		b.WriteString(",")
+	}
+	return b.String()
 }
 
 // stripParens drops nonessential modifiers and parenthesised code
