@@ -18,6 +18,9 @@ type variant struct {
 	// (nonessential) ones, which a code is not faulted for lacking.
 	words map[string]bool
 	core  []string
+	// negated are the words of the clauses the text negates ("without
+	// bleeding").
+	negated map[string]bool
 }
 
 type codeText struct {
@@ -90,8 +93,14 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 							}
 						}
 					}
+					neg := false
+					for _, a := range c.alts {
+						for _, t := range a {
+							neg = neg || v.negated[t]
+						}
+					}
 					switch {
-					case has && v.words["without"]:
+					case neg:
 						cov += c.weight
 						matched["without"] = true
 					case has:
@@ -370,27 +379,39 @@ func (s *Suggester) variant(rel, kind, text string) (variant, error) {
 	for _, w := range all {
 		v.words[w] = true
 	}
-	core, err := s.cb.ix.Analyze(rel, stripWithout(stripParens(text)))
+	kept, negated := splitWithout(stripParens(text))
+	core, err := s.cb.ix.Analyze(rel, kept)
 	if err != nil {
 		return v, err
 	}
 	v.core = core
+	neg, err := s.cb.ix.Analyze(rel, negated)
+	if err != nil {
+		return v, err
+	}
+	v.negated = map[string]bool{}
+	for _, w := range neg {
+		v.negated[w] = true
+	}
 	return v, nil
 }
 
-// stripWithout drops the clauses a title negates ("without bleeding"):
-// when a chart does not mention bleeding, the code "without bleeding" is
-// the one to pick, so those words are not held against it.
-func stripWithout(s string) string {
-	var b strings.Builder
+// splitWithout separates the clauses a title negates ("without
+// bleeding"): when a chart does not mention bleeding, the code "without
+// bleeding" is the one to pick, so those words are not held against it;
+// and when the chart says "no bleeding", they are what it matches.
+func splitWithout(s string) (kept, negated string) {
+	var k, n strings.Builder
 	for _, clause := range strings.Split(s, ",") {
 		if i := strings.Index(strings.ToLower(clause), "without "); i >= 0 {
+			n.WriteString(clause[i+len("without "):])
+			n.WriteString(" ")
 			clause = clause[:i]
 		}
-		b.WriteString(clause)
-		b.WriteString(",")
+		k.WriteString(clause)
+		k.WriteString(",")
 	}
-	return b.String()
+	return k.String(), n.String()
 }
 
 // stripParens drops nonessential modifiers and parenthesised code
