@@ -387,4 +387,3 @@ func (s *Suggester) termIDF(rel, t string) (float64, error) {
 	s.mu.Unlock()
 	return v, nil
 }
-

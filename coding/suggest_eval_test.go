@@ -138,3 +138,35 @@ func TestSuggestDevSet(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSuggestStdin measures the per-query time of suggest --stdin: one
+// Suggester answering the development set's queries in turn, as a batch of
+// chart phrases would be. Run with -benchtime=2x or more: the first pass
+// warms the caches.
+func BenchmarkSuggestStdin(b *testing.B) {
+	dir := fullIndex(b)
+	cb, err := OpenCodebook(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cb.Close()
+	syn, err := LoadSynonyms()
+	if err != nil {
+		b.Fatal(err)
+	}
+	sg := cb.NewSuggester(syn)
+	rows := readDevSet(b)
+	var durs []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := rows[i%len(rows)]
+		start := time.Now()
+		if _, err := sg.Suggest(r.query, SuggestOptions{Limit: 10}); err != nil {
+			b.Fatal(err)
+		}
+		durs = append(durs, time.Since(start))
+	}
+	sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
+	b.ReportMetric(float64(durs[len(durs)/2].Microseconds()), "median-µs")
+	b.ReportMetric(float64(durs[len(durs)*99/100].Microseconds()), "p99-µs")
+}

@@ -32,12 +32,15 @@ type codeText struct {
 // a title's extra words mean a more specific code than the chart supports;
 // an index entry's path words are mostly the book's structure.
 const (
-	hcpcsPrior = 0.12
+	// minSearchIDF leaves out of the text search words found in more than
+	// about one document in twenty.
+	minSearchIDF = 3.0
+	hcpcsPrior   = 0.12
 	// headerPenalty puts billable codes before headers that match as well:
 	// a header cannot go on a claim.
 	headerPenalty = 0.2
-	extraTitle = 0.06
-	extraIndex = 0.035
+	extraTitle    = 0.06
+	extraIndex    = 0.035
 )
 
 func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string) ([]Suggestion, error) {
@@ -46,12 +49,26 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 	for _, c := range rd.concepts {
 		for _, a := range c.alts {
 			for _, t := range a {
-				if !seen[t] {
-					seen[t] = true
-					terms = append(terms, index.WeightedTerm{Term: t, Boost: c.weight})
+				if seen[t] {
+					continue
 				}
+				seen[t] = true
+				// Words in a large share of all codes ("with", "other") find
+				// nothing the rarer words do not, and cost the most to search.
+				if idf, err := s.termIDF(rel, t); err != nil {
+					return nil, err
+				} else if idf < minSearchIDF {
+					continue
+				}
+				terms = append(terms, index.WeightedTerm{Term: t, Boost: c.weight})
 			}
 		}
+	}
+	if len(terms) == 0 {
+		for t := range seen {
+			terms = append(terms, index.WeightedTerm{Term: t, Boost: 1})
+		}
+		sort.Slice(terms, func(i, j int) bool { return terms[i].Term < terms[j].Term })
 	}
 	hits, err := s.cb.ix.SearchTerms(rel, terms, false, candidates)
 	if err != nil {

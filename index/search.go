@@ -185,8 +185,10 @@ func (ix *Index) SearchTerms(release string, terms []WeightedTerm, billableOnly 
 	}
 	// Several documents of one code may match; ask for more and keep each
 	// code's best.
+	// Sorted by score alone: a tie-break on _id would load the ID of every
+	// matching document, which costs more than the search. Ties keep index
+	// order, which is stable for a given index.
 	req := bleve.NewSearchRequestOptions(q, limit*3, 0, false)
-	req.SortBy([]string{"-_score", "_id"})
 	res, err := s.idx.Search(req)
 	if err != nil {
 		return nil, err
