@@ -1,7 +1,10 @@
 package codeset
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -22,6 +25,8 @@ type File struct {
 	Index     *Index
 	HCPCS     *HCPCSFile
 	ProcNotes ProcNotes
+	PTP       *PTPTable
+	MUE       *MUETable
 }
 
 // Identify works out which year and release a recognised file is for, from
@@ -69,6 +74,18 @@ func Identify(src *Source, override *Release) (*File, error) {
 		if r, ok := ReleaseFromName(ICD10CM, src.Path); ok {
 			f.Year = r.Year
 		}
+	case KindPTP, KindMUE:
+		rel, ok := NCCIReleaseFromName(src.Path)
+		if !ok && src.HeadMonth != 0 {
+			rel, ok = NewRelease(NCCI, src.HeadYear, src.HeadMonth), true
+		}
+		if override != nil && override.System == NCCI {
+			rel, ok = *override, true
+		}
+		if !ok {
+			return nil, fmt.Errorf("%s: cannot tell the NCCI quarter from the file name\nhint: name it with --release, e.g. --release ncci-2026-04", src.Path)
+		}
+		f.Release, f.Year = rel, rel.Year
 	default:
 		return nil, fmt.Errorf("%s: unsupported kind %q", src.Path, src.Kind)
 	}
@@ -96,6 +113,8 @@ func (f *File) Parse() error {
 		f.HCPCS, err = ParseHCPCS(rc, src.Path)
 	case KindProcNotes:
 		f.ProcNotes, err = ParseProcNotes(rc, src.Path)
+	case KindPTP, KindMUE:
+		err = f.parseEdits(rc)
 	case KindAddenda:
 		return nil
 	}
@@ -113,8 +132,35 @@ func (f *File) Parse() error {
 		f.Records = len(f.HCPCS.Records)
 	case f.ProcNotes != nil:
 		f.Records = len(f.ProcNotes)
+	case f.PTP != nil:
+		f.Records = len(f.PTP.Edits)
+	case f.MUE != nil:
+		f.Records = len(f.MUE.Edits)
 	}
 	return nil
+}
+
+func (f *File) parseEdits(r io.Reader) error {
+	src := f.Source
+	var err error
+	if !src.XLSX {
+		if src.Kind == KindPTP {
+			f.PTP, err = ParsePTP(r, src.Path)
+		} else {
+			f.MUE, err = ParseMUE(r, src.Path)
+		}
+		return err
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("%s: %w", src.Path, err)
+	}
+	if src.Kind == KindPTP {
+		f.PTP, err = ParsePTPXLSX(bytes.NewReader(b), int64(len(b)), src.Path)
+	} else {
+		f.MUE, err = ParseMUEXLSX(bytes.NewReader(b), int64(len(b)), src.Path)
+	}
+	return err
 }
 
 // supplementKinds are files that add to a code table rather than define one.
@@ -131,7 +177,10 @@ type Bundle struct {
 	// release: it adds nothing, but it is checked and reported.
 	Extra       *File
 	Supplements map[Kind]*File
-	Warnings    []string
+	// Edits are the NCCI tables of an NCCI release: CMS splits one quarter
+	// over many files (practitioner and outpatient, f1 to f4, MUE).
+	Edits    []*File
+	Warnings []string
 }
 
 // Group decides which release every parsed file goes to. Code tables define
@@ -157,6 +206,17 @@ func Group(files []*File, existing []Release) ([]*Bundle, error) {
 			}
 			if err := b.addTable(f); err != nil {
 				return nil, err
+			}
+		case KindPTP, KindMUE:
+			id := f.Release.ID()
+			b := byRelease[id]
+			if b == nil {
+				b = &Bundle{Release: f.Release, Supplements: map[Kind]*File{}}
+				byRelease[id] = b
+				order = append(order, id)
+			}
+			if !b.hasEdit(f) {
+				b.Edits = append(b.Edits, f)
 			}
 		case KindAddenda:
 			// The order file of the same release already holds every change.
@@ -201,9 +261,25 @@ func Group(files []*File, existing []Release) ([]*Bundle, error) {
 	return out, nil
 }
 
+// hasEdit spots the text and xlsx forms, or a zip and its member, of one
+// NCCI table: loading both would double every edit.
+func (b *Bundle) hasEdit(f *File) bool {
+	stem := func(p string) string {
+		p = baseName(p)
+		return strings.TrimSuffix(p, filepath.Ext(p))
+	}
+	for _, e := range b.Edits {
+		if e.Source.Kind == f.Source.Kind && stem(e.Source.Path) == stem(f.Source.Path) {
+			return true
+		}
+	}
+	return false
+}
+
 // Files lists every file the bundle uses.
 func (b *Bundle) Files() []*File {
 	var out []*File
+	out = append(out, b.Edits...)
 	for _, f := range []*File{b.Table, b.Extra} {
 		if f != nil {
 			out = append(out, f)
@@ -227,7 +303,7 @@ func (b *Bundle) DropParsed() {
 
 // Drop lets go of the parsed content, keeping the file's description.
 func (f *File) Drop() {
-	f.Table, f.Tabular, f.Index, f.HCPCS, f.ProcNotes = nil, nil, nil, nil, nil
+	f.Table, f.Tabular, f.Index, f.HCPCS, f.ProcNotes, f.PTP, f.MUE = nil, nil, nil, nil, nil, nil, nil
 }
 
 // YearMismatch is the warning for a supplement of another year than the

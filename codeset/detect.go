@@ -28,6 +28,8 @@ const (
 	KindNeoplasm  Kind = "icd10cm-neoplasm"
 	KindHCPCS     Kind = "hcpcs"
 	KindProcNotes Kind = "hcpcs-proc-notes"
+	KindPTP       Kind = "ncci-ptp"
+	KindMUE       Kind = "ncci-mue"
 )
 
 // Describe is the human name of a kind, for load reports.
@@ -53,14 +55,21 @@ func (k Kind) Describe() string {
 		return "HCPCS Level II alpha-numeric file"
 	case KindProcNotes:
 		return "HCPCS processing notes"
+	case KindPTP:
+		return "NCCI procedure-to-procedure edits"
+	case KindMUE:
+		return "NCCI medically unlikely edits"
 	}
 	return string(k)
 }
 
 // System is the code system a kind of file belongs to.
 func (k Kind) System() System {
-	if k == KindHCPCS || k == KindProcNotes {
+	switch k {
+	case KindHCPCS, KindProcNotes:
 		return HCPCS
+	case KindPTP, KindMUE:
+		return NCCI
 	}
 	return ICD10CM
 }
@@ -74,10 +83,30 @@ type Source struct {
 	// HeadYear is the year the file's first bytes state (an XML <version>,
 	// the HCPCS disclaimer), 0 when they state none.
 	HeadYear int
-	open     func() (io.ReadCloser, error)
+	// HeadMonth is the month an NCCI table's title says it takes effect.
+	HeadMonth int
+	// XLSX marks a table in a spreadsheet rather than in text.
+	XLSX bool
+	open func() (io.ReadCloser, error)
 }
 
 var versionRe = regexp.MustCompile(`<version>\s*((?:19|20)[0-9]{2})\s*</version>`)
+
+var effectiveRe = regexp.MustCompile(`(?i)effective\s+(january|april|july|october)\s+1,\s*(20[0-9]{2})`)
+
+// headMonth reads "Effective October 1, 2025" from an NCCI table's title.
+func headMonth(k Kind, head []byte) (year, month int) {
+	if k != KindPTP && k != KindMUE {
+		return 0, 0
+	}
+	m := effectiveRe.FindSubmatch(head)
+	if m == nil {
+		return 0, 0
+	}
+	y, _ := strconv.Atoi(string(m[2]))
+	mon := map[string]int{"january": 1, "april": 4, "july": 7, "october": 10}[strings.ToLower(string(m[1]))]
+	return y, mon
+}
 
 // headYear reads the year a file states in its first bytes.
 func headYear(k Kind, head []byte) int {
@@ -165,12 +194,27 @@ func scanFile(path string, size int64) ([]*Source, []Skipped, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if isZip(head) && !isOfficeFile(path) {
+	open := func() (io.ReadCloser, error) { return os.Open(path) }
+	if isZip(head) && isOfficeFile(path) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer f.Close()
+		if k, ok := sniffXLSX(f, size); ok {
+			return []*Source{{Path: path, Kind: k, Size: size, XLSX: true, open: open}}, nil, nil
+		}
+		return nil, []Skipped{{Path: path, Reason: skipReason(path, head)}}, nil
+	}
+	if isZip(head) {
 		return scanZip(path)
 	}
-	open := func() (io.ReadCloser, error) { return os.Open(path) }
 	if k, ok := Sniff(head); ok {
-		return []*Source{{Path: path, Kind: k, Size: size, HeadYear: headYear(k, head), open: open}}, nil, nil
+		src := &Source{Path: path, Kind: k, Size: size, HeadYear: headYear(k, head), open: open}
+		if y, m := headMonth(k, head); m != 0 {
+			src.HeadYear, src.HeadMonth = y, m
+		}
+		return []*Source{src}, nil, nil
 	}
 	return nil, []Skipped{{Path: path, Reason: skipReason(path, head)}}, nil
 }
@@ -222,8 +266,26 @@ func scanZip(path string) ([]*Source, []Skipped, error) {
 		}
 		name := m.Name
 		open := func() (io.ReadCloser, error) { return openZipMember(path, name) }
+		if isZip(head) && isOfficeFile(name) {
+			// CMS ships each NCCI table as text and xlsx in one zip; the
+			// spreadsheet is read whole, as a zip of its own.
+			b, err := zipMemberBytes(path, name)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %v", display, err)
+			}
+			if k, ok := sniffXLSX(bytes.NewReader(b), int64(len(b))); ok {
+				out = append(out, &Source{Path: display, Kind: k, Size: int64(len(b)), XLSX: true, open: open})
+			} else {
+				skipped = append(skipped, Skipped{Path: display, Reason: skipReason(m.Name, head)})
+			}
+			continue
+		}
 		if k, ok := Sniff(head); ok {
-			out = append(out, &Source{Path: display, Kind: k, Size: int64(m.UncompressedSize64), HeadYear: headYear(k, head), open: open})
+			src := &Source{Path: display, Kind: k, Size: int64(m.UncompressedSize64), HeadYear: headYear(k, head), open: open}
+			if y, mon := headMonth(k, head); mon != 0 {
+				src.HeadYear, src.HeadMonth = y, mon
+			}
+			out = append(out, src)
 			continue
 		}
 		skipped = append(skipped, Skipped{Path: display, Reason: skipReason(m.Name, head)})
@@ -278,6 +340,25 @@ func openZipMember(path, name string) (io.ReadCloser, error) {
 	return nil, fmt.Errorf("%s!%s: member vanished", path, name)
 }
 
+func sniffXLSX(r io.ReaderAt, size int64) (Kind, bool) {
+	switch k, ok := SniffXLSXKind(r, size); {
+	case ok && k == "ptp":
+		return KindPTP, true
+	case ok && k == "mue":
+		return KindMUE, true
+	}
+	return "", false
+}
+
+func zipMemberBytes(path, name string) ([]byte, error) {
+	rc, err := openZipMember(path, name)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
+
 // Sniff recognises an official file from its first bytes.
 func Sniff(head []byte) (Kind, bool) {
 	switch {
@@ -289,6 +370,10 @@ func Sniff(head []byte) (Kind, bool) {
 			return "", false
 		}
 		return map[IndexBook]Kind{BookDiseases: KindIndex, BookExternalCause: KindEIndex, BookDrugs: KindDrug, BookNeoplasms: KindNeoplasm}[book], true
+	case SniffPTP(head):
+		return KindPTP, true
+	case SniffMUE(head):
+		return KindMUE, true
 	case LooksLikeOrderFile(head):
 		return KindOrder, true
 	case LooksLikeAddenda(head):

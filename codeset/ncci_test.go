@@ -333,11 +333,16 @@ func TestSniffPTPAndMUE(t *testing.T) {
 		if got := SniffMUE(h); got != tt.mue {
 			t.Errorf("SniffMUE(%s) = %v, want %v", tt.file, got, tt.mue)
 		}
-		// Recognised files must not pass for another kind.
-		if tt.ptp || tt.mue {
-			if k, ok := Sniff(h); ok {
-				t.Errorf("Sniff(%s) = %s", tt.file, k)
-			}
+		// Sniff recognises them as their own kind, never as another.
+		want := Kind("")
+		switch {
+		case tt.ptp:
+			want = KindPTP
+		case tt.mue:
+			want = KindMUE
+		}
+		if k, _ := Sniff(h); want != "" && k != want {
+			t.Errorf("Sniff(%s) = %q, want %q", tt.file, k, want)
 		}
 	}
 }

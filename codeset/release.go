@@ -38,6 +38,8 @@ func (r Release) String() string {
 			return fmt.Sprintf("HCPCS %d", r.Year)
 		}
 		return fmt.Sprintf("HCPCS %d %s update", r.Year, time.Month(r.Month))
+	case NCCI:
+		return fmt.Sprintf("NCCI edits %d Q%d", r.Year, (max(r.Month, 1)-1)/3+1)
 	}
 	return r.ID()
 }
@@ -68,6 +70,10 @@ func (r Release) Effective() time.Time {
 func (r Release) Through() time.Time {
 	if r.System == ICD10CM {
 		return time.Date(r.Year, time.September, 30, 0, 0, 0, 0, time.UTC)
+	}
+	if r.System == NCCI {
+		// A quarter's tables run until the next quarter's.
+		return r.Effective().AddDate(0, 3, -1)
 	}
 	return time.Date(r.Year, time.December, 31, 0, 0, 0, 0, time.UTC)
 }
@@ -134,6 +140,9 @@ func NewRelease(sys System, year, month int) Release {
 	if sys == ICD10CM && month == 10 {
 		month = 0
 	}
+	if sys == NCCI && month == 0 {
+		month = 1
+	}
 	name := strconv.Itoa(year)
 	if month != 0 {
 		name = fmt.Sprintf("%d-%02d", year, month)
@@ -141,11 +150,34 @@ func NewRelease(sys System, year, month int) Release {
 	return Release{System: sys, Name: name, Year: year, Month: month}
 }
 
+var ncciVersionRe = regexp.MustCompile(`(?i)v(\d{2})(\d)r\d`)
+
+// NCCIReleaseFromName reads the quarter of an NCCI file from the version
+// in its name: CMS numbers versions 31.0 for January 2025, 31.1 for April,
+// and so on, a major version a year ("ccipra-v321r0-f1" is April 2026).
+// Without a version it falls back to a year and month in the name.
+func NCCIReleaseFromName(name string) (Release, bool) {
+	if m := ncciVersionRe.FindStringSubmatch(name); m != nil {
+		major, _ := strconv.Atoi(m[1])
+		minor, _ := strconv.Atoi(m[2])
+		if minor <= 3 {
+			return NewRelease(NCCI, 1994+major, 1+3*minor), true
+		}
+	}
+	if r, ok := ReleaseFromName(NCCI, name); ok {
+		if r.Month == 0 {
+			r = NewRelease(NCCI, r.Year, 1)
+		}
+		return r, true
+	}
+	return Release{}, false
+}
+
 // ParseRelease reads a release name as given on the command line: "2026",
 // "fy2026", "2026-04", optionally prefixed by the system ("icd10cm-2026").
 func ParseRelease(sys System, s string) (Release, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
-	for _, p := range []System{ICD10CM, HCPCS} {
+	for _, p := range []System{ICD10CM, HCPCS, NCCI} {
 		if strings.HasPrefix(t, string(p)+"-") {
 			sys, t = p, strings.TrimPrefix(t, string(p)+"-")
 		}

@@ -7,4 +7,7 @@ type System string
 const (
 	ICD10CM System = "icd10cm"
 	HCPCS   System = "hcpcs"
+	// NCCI holds the CMS edit tables (procedure-to-procedure pairs and
+	// medically unlikely edits), published quarterly.
+	NCCI System = "ncci"
 )

@@ -24,11 +24,20 @@ var builtinPacks embed.FS
 // RulePack is a set of payer or local edits written in YAML. The schema is
 // documented in rules/README.md and by `medcode rules --help`.
 type RulePack struct {
-	Name        string  `json:"name"`
-	Description string  `json:"description,omitempty"`
-	Source      string  `json:"source"` // file the pack came from
-	Builtin     bool    `json:"builtin"`
-	Rules       []*Rule `json:"rules"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Source      string `json:"source"` // file the pack came from
+	Builtin     bool   `json:"builtin"`
+	// NCCI holds the pack's NCCI settings.
+	NCCI  NCCISettings `json:"ncci,omitzero"`
+	Rules []*Rule      `json:"rules"`
+}
+
+// NCCISettings are how a payer applies the NCCI edits.
+type NCCISettings struct {
+	// ModifierOn is "column2" (CMS's rule, the default) or "either": some
+	// payers accept the NCCI-associated modifier on the column-1 code too.
+	ModifierOn string `yaml:"modifier_on" json:"modifier_on,omitempty"`
 }
 
 // Rule is one edit of a pack.
@@ -83,10 +92,11 @@ type DateRange struct {
 }
 
 type packFile struct {
-	Pack        string      `yaml:"pack"`
-	Version     int         `yaml:"version"`
-	Description string      `yaml:"description"`
-	Rules       []yaml.Node `yaml:"rules"`
+	Pack        string       `yaml:"pack"`
+	Version     int          `yaml:"version"`
+	Description string       `yaml:"description"`
+	NCCI        NCCISettings `yaml:"ncci"`
+	Rules       []yaml.Node  `yaml:"rules"`
 }
 
 var ruleKeys = map[string]bool{"id": true, "severity": true, "message": true, "reference": true, "dx": true, "px": true,
@@ -164,7 +174,12 @@ func ParseRulePack(b []byte, name string) (*RulePack, error) {
 	if pf.Pack == "" {
 		return nil, fmt.Errorf("%s: the pack has no name (pack: ...)", name)
 	}
-	p := &RulePack{Name: pf.Pack, Description: pf.Description, Source: name}
+	switch pf.NCCI.ModifierOn {
+	case "", "column2", "either":
+	default:
+		return nil, fmt.Errorf("%s: ncci modifier_on %q: want column2 or either", name, pf.NCCI.ModifierOn)
+	}
+	p := &RulePack{Name: pf.Pack, Description: pf.Description, Source: name, NCCI: pf.NCCI}
 	for i := range pf.Rules {
 		node := &pf.Rules[i]
 		r := &Rule{line: node.Line, pack: pf.Pack}

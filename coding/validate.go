@@ -13,8 +13,9 @@ import (
 // Validator runs every edit on claims. It caches code look-ups, so a batch
 // of claims costs map reads after the first few.
 type Validator struct {
-	cb    *Codebook
-	packs []*RulePack
+	cb       *Codebook
+	packs    []*RulePack
+	settings Settings
 
 	mu    sync.Mutex
 	cache map[string]*dxInfo
@@ -38,8 +39,8 @@ type noteRefs struct {
 }
 
 // NewValidator prepares validation with the given rule packs.
-func (cb *Codebook) NewValidator(packs []*RulePack) *Validator {
-	return &Validator{cb: cb, packs: packs, cache: map[string]*dxInfo{}, pxc: map[string]*index.Entry{}}
+func (cb *Codebook) NewValidator(packs []*RulePack, settings Settings) *Validator {
+	return &Validator{cb: cb, packs: packs, settings: settings, cache: map[string]*dxInfo{}, pxc: map[string]*index.Entry{}}
 }
 
 // Validate runs the edits on one claim. Findings come out in a stable
@@ -90,9 +91,9 @@ func (v *Validator) Validate(c *Claim) (*Report, error) {
 	for _, p := range v.packs {
 		p.apply(rep, c, dx)
 	}
-	rep.Checks = append(rep.Checks,
-		Check{Rule: "ncci-ptp", Checked: false, Note: "no NCCI procedure-to-procedure table loaded: pairs were not checked"},
-		Check{Rule: "mue", Checked: false, Note: "no MUE table loaded: unit limits were not checked"})
+	if err := v.ncci(rep, c); err != nil {
+		return nil, err
+	}
 	sort.SliceStable(rep.Findings, func(i, j int) bool {
 		a, b := rep.Findings[i], rep.Findings[j]
 		if a.Severity != b.Severity {

@@ -33,7 +33,7 @@ func TestValidateSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := cb.NewValidator(packs)
+	v := cb.NewValidator(packs, Settings{})
 	age := func(n int) *int { return &n }
 	tests := []struct {
 		name   string

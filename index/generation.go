@@ -135,11 +135,15 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 				return nil, fmt.Errorf("reading %s from the current index: %w", id, err)
 			}
 		}
-		if b.Table == nil && oldStore == nil {
+		if b.Table == nil && len(b.Edits) == 0 && oldStore == nil {
 			return nil, fmt.Errorf("%s is not loaded, and this load has no code table for it", id)
 		}
 		report(Progress{Stage: "store " + id})
-		info, err := buildRelease(filepath.Join(build, id), b, oldStore, oldInfo)
+		build1 := buildRelease
+		if b.Release.System == codeset.NCCI {
+			build1 = buildNCCI
+		}
+		info, err := build1(filepath.Join(build, id), b, oldStore, oldInfo)
 		if oldStore != nil {
 			oldStore.close()
 		}
@@ -155,6 +159,16 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 			}
 		}
 		runtime.GC()
+		if b.Release.System == codeset.NCCI {
+			// Edit tables are looked up by code pair, never searched as text.
+			m.Releases = append(m.Releases, info)
+			if oldInfo != nil {
+				res.Replaced = append(res.Replaced, id)
+			} else {
+				res.Added = append(res.Added, id)
+			}
+			continue
+		}
 		stage := "index " + id
 		err = buildText(filepath.Join(build, id, textDir), filepath.Join(build, id, "codes.db"), func(done, total int) {
 			report(Progress{Stage: stage, Done: done, Total: total})

@@ -36,6 +36,8 @@ type ReleaseInfo struct {
 	Terms     int          `json:"index_terms,omitempty"`
 	// TermsByBook counts the index terms kept from each book.
 	TermsByBook map[codeset.IndexBook]int `json:"index_terms_by_book,omitempty"`
+	PTPEdits    int                       `json:"ptp_edits,omitempty"`
+	MUEEdits    int                       `json:"mue_edits,omitempty"`
 	Warnings    []string                  `json:"warnings,omitempty"`
 }
 

@@ -76,8 +76,11 @@ func render(w io.Writer, st iostreams.Styles, rep *Report) {
 	for _, r := range rep.Releases {
 		fmt.Fprintf(w, "\n%s  %s  %s\n", st.Code.Render(r.ID), st.Title.Render(r.Release.String()), st.Dim.Render("dates of service "+r.Effective+" to "+r.Through))
 		counts := fmt.Sprintf("%d codes: %d billable, %d headers", r.Codes, r.Billable, r.Headers)
-		if r.Modifiers > 0 || r.System == "hcpcs" {
+		switch r.System {
+		case "hcpcs":
 			counts = fmt.Sprintf("%d codes: %d procedure codes, %d modifiers", r.Codes, r.Billable, r.Modifiers)
+		case "ncci":
+			counts = fmt.Sprintf("%d procedure-to-procedure edits, %d medically unlikely edits", r.PTPEdits, r.MUEEdits)
 		}
 		fmt.Fprintf(w, "  %s\n", counts)
 		if r.Notes > 0 {

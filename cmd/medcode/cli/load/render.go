@@ -60,10 +60,15 @@ func render(w io.Writer, st iostreams.Styles, rep *coding.LoadReport, dir string
 	}
 	for _, r := range rep.Releases {
 		counts := fmt.Sprintf("%d codes (%d billable, %d headers)", r.Codes, r.Billable, r.Headers)
-		if r.System == "hcpcs" {
+		switch r.System {
+		case "hcpcs":
 			counts = fmt.Sprintf("%d codes (%d procedures, %d modifiers)", r.Codes, r.Billable, r.Modifiers)
+		case "ncci":
+			counts = fmt.Sprintf("%d procedure-to-procedure edits, %d medically unlikely edits", r.PTPEdits, r.MUEEdits)
+		default:
+			counts += fmt.Sprintf(", %d with notes, %d index entries", r.Notes, r.Terms)
 		}
-		fmt.Fprintf(w, "  %s %s  %s, %d with notes, %d index entries", st.Code.Render(r.ID), st.Dim.Render(state[r.ID]), counts, r.Notes, r.Terms)
+		fmt.Fprintf(w, "  %s %s  %s", st.Code.Render(r.ID), st.Dim.Render(state[r.ID]), counts)
 		if n := len(r.Warnings); n > 0 && state[r.ID] != "kept" {
 			fmt.Fprintf(w, ", %d warnings (on stderr)", n)
 		}

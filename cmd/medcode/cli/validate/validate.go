@@ -18,14 +18,15 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Dx     []string
-	Px     []string
-	Age    int
-	Sex    string
-	Date   string
-	Rules  []string
-	FailOn string
-	JSON   bool
+	Dx      []string
+	Px      []string
+	Age     int
+	Sex     string
+	Date    string
+	Rules   []string
+	FailOn  string
+	Setting string
+	JSON    bool
 }
 
 // NewCmdValidate builds the command; runF replaces runValidate in tests.
@@ -68,6 +69,7 @@ findings, 2 usage or input failure.`,
 	cmd.Flags().StringVar(&opts.Date, "date", "", "date of service (YYYY-MM-DD)")
 	cmd.Flags().StringArrayVar(&opts.Rules, "rules", nil, "rule pack file (YAML); repeatable")
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "error", "lowest severity that makes the exit code 1: error or warning")
+	cmd.Flags().StringVar(&opts.Setting, "setting", "practitioner", "NCCI tables to apply: practitioner, outpatient or dme")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write JSON")
 	return cmd
 }
@@ -86,6 +88,11 @@ func runValidate(opts *Options) error {
 	date, err := cmdutil.ParseDate(opts.Date)
 	if err != nil {
 		return err
+	}
+	switch opts.Setting {
+	case "practitioner", "outpatient", "dme":
+	default:
+		return cmdutil.FlagErrorf("invalid --setting %q: want practitioner, outpatient or dme", opts.Setting)
 	}
 	failOn := coding.Severity(opts.FailOn)
 	if failOn != coding.SeverityError && failOn != coding.SeverityWarning {
@@ -119,7 +126,7 @@ func runValidate(opts *Options) error {
 		return err
 	}
 	defer cb.Close()
-	rep, err := cb.NewValidator(packs).Validate(claim)
+	rep, err := cb.NewValidator(packs, coding.Settings{Setting: opts.Setting}).Validate(claim)
 	if err != nil {
 		return err
 	}

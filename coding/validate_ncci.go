@@ -1,0 +1,172 @@
+package coding
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/index"
+)
+
+// ncciModifiers bypass a PTP edit with modifier indicator 1: anatomic,
+// global surgery and the distinct-service modifiers, per CMS's NCCI
+// policy manual.
+var ncciModifiers = map[string]bool{}
+
+func init() {
+	for _, m := range strings.Fields(`E1 E2 E3 E4 FA F1 F2 F3 F4 F5 F6 F7 F8 F9 TA T1 T2 T3 T4 T5 T6 T7 T8 T9
+		LT RT LC LD RC LM RI 24 25 57 58 78 79 27 59 91 XE XS XP XU`) {
+		ncciModifiers[m] = true
+	}
+}
+
+// Settings of a validation run that come from the claim's context rather
+// than from the claim.
+type Settings struct {
+	// Setting picks the NCCI tables: "practitioner" (the default),
+	// "outpatient", or "dme" for MUE.
+	Setting string
+}
+
+func (v *Validator) setting() string {
+	if v.settings.Setting == "" {
+		return "practitioner"
+	}
+	return v.settings.Setting
+}
+
+// modifierOnEither is a rule-pack setting: some payers accept the
+// NCCI-associated modifier on the column-1 code too.
+func (v *Validator) modifierOnEither() bool {
+	for _, p := range v.packs {
+		if p.NCCI.ModifierOn == "either" {
+			return true
+		}
+	}
+	return false
+}
+
+// ncci applies the procedure-to-procedure and MUE edits of the NCCI release
+// in force on the date of service, or says they could not be checked.
+func (v *Validator) ncci(rep *Report, c *Claim) error {
+	rel, note, err := v.cb.ReleaseFor(codeset.NCCI, Pick{Date: c.Date})
+	if err != nil {
+		return err
+	}
+	if rel == nil {
+		rep.Checks = append(rep.Checks,
+			Check{Rule: "ncci-ptp", Checked: false, Note: "no NCCI procedure-to-procedure table loaded: pairs were not checked"},
+			Check{Rule: "mue", Checked: false, Note: "no MUE table loaded: unit limits were not checked"})
+		return nil
+	}
+	if note != "" {
+		rep.add(Finding{Rule: "ncci-release", Severity: SeverityWarning, Message: note})
+	}
+	setting := v.setting()
+	if rel.PTPEdits == 0 {
+		rep.Checks = append(rep.Checks, Check{Rule: "ncci-ptp", Checked: false, Note: "the NCCI release loaded has no procedure-to-procedure table"})
+	} else {
+		rep.Checks = append(rep.Checks, Check{Rule: "ncci-ptp", Checked: true, Note: fmt.Sprintf("%s, %s edits", rel.Release, setting)})
+		if err := v.ptp(rep, c, rel, setting); err != nil {
+			return err
+		}
+	}
+	if rel.MUEEdits == 0 {
+		rep.Checks = append(rep.Checks, Check{Rule: "mue", Checked: false, Note: "the NCCI release loaded has no MUE table"})
+	} else {
+		rep.Checks = append(rep.Checks, Check{Rule: "mue", Checked: true, Note: fmt.Sprintf("%s, %s services", rel.Release, setting)})
+		if err := v.mue(rep, c, rel, setting); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (v *Validator) ptp(rep *Report, c *Claim, rel *index.ReleaseInfo, setting string) error {
+	either := v.modifierOnEither()
+	seen := map[string]bool{}
+	for i, a := range c.Px {
+		for j, b := range c.Px {
+			if i == j || a.Code == b.Code || seen[a.Code+"|"+b.Code] {
+				continue
+			}
+			seen[a.Code+"|"+b.Code] = true
+			rows, err := v.cb.ix.PTP(rel.ID, a.Code, b.Code)
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				if r.Setting != "" && r.Setting != setting || !r.Applies(c.Date) || r.Modifier == 9 {
+					continue
+				}
+				src := fmt.Sprintf("NCCI PTP %s %s/%s, modifier indicator %d", rel.Release, r.Column1, r.Column2, r.Modifier)
+				if r.Rationale != "" {
+					src += ": " + r.Rationale
+				}
+				if r.Modifier == 1 && (hasNCCIModifier(b) || either && hasNCCIModifier(a)) {
+					rep.add(Finding{Rule: "ncci-ptp-bypassed", Severity: SeverityInfo, Codes: []string{a.Code, b.Code},
+						Message: fmt.Sprintf("%s is bundled into %s, reported separately with an NCCI-associated modifier", b.Code, a.Code), Source: src})
+					continue
+				}
+				msg := fmt.Sprintf("%s is bundled into %s and will be denied", b.Code, a.Code)
+				if r.Modifier == 1 {
+					msg += "; if the services were distinct, report an NCCI-associated modifier (59, XE, XS, XP, XU or an anatomic one) on " + b.Code
+				} else {
+					msg += "; no modifier allows both (modifier indicator 0)"
+				}
+				rep.add(Finding{Rule: "ncci-ptp", Severity: SeverityError, Codes: []string{a.Code, b.Code}, Message: msg, Source: src})
+			}
+		}
+	}
+	return nil
+}
+
+func hasNCCIModifier(p Procedure) bool {
+	for _, m := range p.Modifiers {
+		if ncciModifiers[m] {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *Validator) mue(rep *Report, c *Claim, rel *index.ReleaseInfo, setting string) error {
+	total := map[string]int{}
+	var order []string
+	for _, p := range c.Px {
+		if _, ok := total[p.Code]; !ok {
+			order = append(order, p.Code)
+		}
+		total[p.Code] += p.Units
+	}
+	for _, code := range order {
+		rows, err := v.cb.ix.MUE(rel.ID, code)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if r.Service != "" && r.Service != setting {
+				continue
+			}
+			src := fmt.Sprintf("MUE %s %s: %d units, indicator %d %s", rel.Release, code, r.Value, r.Indicator, r.Meaning)
+			if r.Indicator == 1 {
+				// A line edit: each claim line on its own.
+				for _, p := range c.Px {
+					if p.Code == code && p.Units > r.Value {
+						rep.add(Finding{Rule: "mue", Severity: SeverityError, Codes: []string{code},
+							Message: fmt.Sprintf("%s has %d units on one line; the MUE allows %d a line", code, p.Units, r.Value), Source: src})
+					}
+				}
+				continue
+			}
+			if total[code] > r.Value {
+				msg := fmt.Sprintf("%s has %d units on the date of service; the MUE allows %d", code, total[code], r.Value)
+				if r.Indicator == 3 {
+					msg += " (a clinical limit: an appeal with documentation may overturn it)"
+				}
+				rep.add(Finding{Rule: "mue", Severity: SeverityError, Codes: []string{code}, Message: msg, Source: src})
+			}
+		}
+	}
+	return nil
+}
