@@ -43,7 +43,7 @@ const (
 	SystemNCCIMUE = "ncci-mue"
 )
 
-var catalogSystems = map[string]bool{string(ICD10CM): true, string(HCPCS): true, SystemNCCIPTP: true, SystemNCCIMUE: true}
+var catalogSystems = map[string]bool{string(ICD10CM): true, string(HCPCS): true, string(NCCI): true, SystemNCCIPTP: true, SystemNCCIMUE: true}
 
 // Licence values a catalogue release may carry.
 const (
@@ -269,7 +269,7 @@ func (r *CatalogRelease) check() error {
 		return fmt.Errorf("name %q: use lowercase letters, digits, '.' and '-'", r.Name)
 	}
 	if !catalogSystems[r.System] {
-		return fmt.Errorf("system %q: want icd10cm, hcpcs, ncci-ptp or ncci-mue", r.System)
+		return fmt.Errorf("system %q: want icd10cm, hcpcs, ncci, ncci-ptp or ncci-mue", r.System)
 	}
 	switch r.Licence {
 	case "", LicencePublicDomain, LicenceClickThrough:
@@ -308,8 +308,8 @@ func (r *CatalogRelease) check() error {
 			return fmt.Errorf("quarter %q: want the month the quarter starts, e.g. 2026-01, 2026-04, 2026-07 or 2026-10", r.Quarter)
 		}
 		effective = time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
-		if System(r.System) == HCPCS {
-			rel := NewRelease(HCPCS, y, m)
+		if sys := System(r.System); sys == HCPCS || sys == NCCI {
+			rel := NewRelease(sys, y, m)
 			r.release = &rel
 		}
 	}

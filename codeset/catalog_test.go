@@ -46,7 +46,7 @@ func TestCatalogDefaultParses(t *testing.T) {
 		if rel, ok := r.Release(); ok && rel.ID() != r.Name {
 			t.Errorf("%s is release %s", r.Name, rel.ID())
 		}
-		if r.Loadable() != (r.System == string(ICD10CM) || r.System == string(HCPCS)) {
+		if r.Loadable() != (r.System == string(ICD10CM) || r.System == string(HCPCS) || r.System == string(NCCI)) {
 			t.Errorf("%s (%s) loadable %v", r.Name, r.System, r.Loadable())
 		}
 		for _, f := range r.Files {
@@ -57,7 +57,7 @@ func TestCatalogDefaultParses(t *testing.T) {
 				t.Errorf("%s: mirror path %s", r.Name, f.Mirror)
 			}
 		}
-		if strings.HasPrefix(r.System, "ncci-ptp") != r.ClickThrough() {
+		if strings.HasPrefix(r.System, "ncci") != r.ClickThrough() {
 			t.Errorf("%s: click-through %v", r.Name, r.ClickThrough())
 		}
 	}
@@ -140,8 +140,8 @@ func TestCatalogCurrent(t *testing.T) {
 		{"hcpcs", day(2026, 1, 15), "hcpcs-2026", false},
 		{"hcpcs", day(2025, 8, 1), "hcpcs-2025-07", false},
 		{"hcpcs", day(2021, 1, 1), "hcpcs-2020", true},
-		{"ncci-ptp", day(2026, 5, 1), "ncci-ptp-2026-q2", false},
-		{"ncci-mue", day(2026, 1, 1), "", false},
+		{"ncci", day(2026, 5, 1), "ncci-2026-04", false},
+		{"ncci", day(2026, 1, 1), "", false},
 	}
 	for _, tt := range tests {
 		r, stale := c.Current(tt.system, tt.on)

@@ -15,6 +15,7 @@ import (
 	"github.com/medcode/medcode/cmd/medcode/cli/info"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
 	"github.com/medcode/medcode/cmd/medcode/cli/load"
+	"github.com/medcode/medcode/cmd/medcode/cli/pull"
 	"github.com/medcode/medcode/cmd/medcode/cli/rules"
 	"github.com/medcode/medcode/cmd/medcode/cli/show"
 	"github.com/medcode/medcode/cmd/medcode/cli/suggest"
@@ -84,6 +85,7 @@ command takes --json.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
 	root.PersistentFlags().StringVar(&f.DataDir, "data-dir", "", "index directory (default $MEDCODE_HOME, else $XDG_DATA_HOME/medcode)")
 	root.AddCommand(load.NewCmdLoad(f, nil))
+	root.AddCommand(pull.NewCmdPull(f, nil))
 	root.AddCommand(show.NewCmdShow(f, nil))
 	root.AddCommand(info.NewCmdInfo(f, nil))
 	root.AddCommand(suggest.NewCmdSuggest(f, nil))

@@ -1,0 +1,256 @@
+// Package pull implements `medcode pull`, the one command that uses the
+// network.
+package pull
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"regexp"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
+	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
+	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/coding"
+	"github.com/medcode/medcode/index"
+)
+
+// Options are the inputs of `pull`.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	Release         string
+	HCPCS           string
+	List            bool
+	Catalog         string
+	From            string
+	DryRun          bool
+	JSON            bool
+	IncludeLicensed bool
+
+	// Client and Now replace the HTTP client and the clock in tests; nil
+	// means coding.NewPullClient() and time.Now.
+	Client *http.Client
+	Now    func() time.Time
+}
+
+// NewCmdPull builds the command; runF replaces runPull in tests.
+func NewCmdPull(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: f.IO, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "pull",
+		Short: "Fetch the official releases and load them",
+		Long: `Fetch the current official releases from CMS and CDC, or from a mirror, and
+load them: the ICD-10-CM code descriptions and the Tabular and Index zips,
+and the quarterly HCPCS alpha-numeric file. This is the only medcode
+command that uses the network.
+
+Without --release or --hcpcs, pull takes for each code set the release in
+effect today that is not loaded yet. A catalogue built into medcode says
+where each file is published, and its size and sha256 where known;
+--catalog FILE reads a newer one written the same way (see --list).
+
+Before fetching, pull says on stderr what it will fetch and from where;
+--dry-run stops there. The archives are kept in <data-dir>/cache: an
+interrupted download resumes from its .part file on the next pull, and a
+file whose size or checksum does not match the catalogue is deleted. The
+index is loaded only when every file of a release is complete and
+verified, so a failed pull leaves the previous index answering.
+
+Releases whose publisher wants a licence accepted first (the NCCI PTP
+edits, behind the AMA's CPT licence) are skipped unless --include-licensed.
+NCCI tables are kept in the cache: medcode does not load them yet.
+
+--from pulls from a mirror instead: a folder, or an http(s) URL, holding
+each file at the catalogue's mirror path (icd10cm/2026/<file>.zip).`,
+		Example: `  medcode pull --dry-run
+  medcode pull
+  medcode pull --release 2026 --hcpcs 2026-01
+  medcode pull --list
+  medcode pull --from /mnt/medcode-mirror
+  medcode pull --from https://mirror.example.org/medcode --catalog catalog-2027.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if err := check(opts); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runPull(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Release, "release", "", "ICD-10-CM release to pull (2026, 2026-04), or any release name of --list")
+	cmd.Flags().StringVar(&opts.HCPCS, "hcpcs", "", "HCPCS quarter to pull (2026-01, 2026-04)")
+	cmd.Flags().BoolVar(&opts.List, "list", false, "list the releases of the catalogue and which are loaded")
+	cmd.Flags().StringVar(&opts.Catalog, "catalog", "", "catalogue `FILE` to use instead of the built-in one")
+	cmd.Flags().StringVar(&opts.From, "from", "", "mirror to pull from: a folder or an http(s) URL (`DIR|URL`)")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "only say what would be fetched, and from where")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write the plan (--dry-run), the list (--list) or the result as JSON")
+	cmd.Flags().BoolVar(&opts.IncludeLicensed, "include-licensed", false, "also try releases published behind a licence click-through")
+	return cmd
+}
+
+var quarterRe = regexp.MustCompile(`^(?i:hcpcs-)?[0-9]{4}(-[0-9]{2})?$`)
+
+func check(opts *Options) error {
+	if opts.List {
+		for flag, set := range map[string]bool{"--release": opts.Release != "", "--hcpcs": opts.HCPCS != "", "--from": opts.From != "", "--dry-run": opts.DryRun, "--include-licensed": opts.IncludeLicensed} {
+			if set {
+				return cmdutil.FlagErrorf("--list cannot be combined with %s", flag)
+			}
+		}
+	}
+	if opts.HCPCS != "" && !quarterRe.MatchString(opts.HCPCS) {
+		return cmdutil.FlagErrorf("invalid --hcpcs %q: want a quarter such as 2026-01 or 2026-04", opts.HCPCS)
+	}
+	return nil
+}
+
+func runPull(opts *Options) error {
+	dir, err := opts.Factory.ResolveDataDir()
+	if err != nil {
+		return err
+	}
+	req := coding.PullRequest{
+		Release:         opts.Release,
+		HCPCS:           opts.HCPCS,
+		From:            opts.From,
+		IncludeLicensed: opts.IncludeLicensed,
+		Client:          opts.Client,
+		Now:             opts.Now,
+	}
+	if opts.Catalog != "" {
+		if req.Catalog, err = codeset.ReadCatalog(opts.Catalog); err != nil {
+			return err
+		}
+	}
+
+	if opts.List {
+		st, err := coding.PullList(dir, req)
+		if err != nil {
+			return err
+		}
+		if opts.JSON {
+			return cmdutil.WriteJSON(opts.IO.Out, st)
+		}
+		renderList(opts.IO.Out, st)
+		return nil
+	}
+
+	if opts.DryRun {
+		plan, err := coding.PlanPull(dir, req)
+		if err != nil {
+			return err
+		}
+		renderPlan(opts.IO.ErrOut, plan)
+		fmt.Fprintln(opts.IO.ErrOut, "medcode: dry run: nothing was fetched")
+		if opts.JSON {
+			return cmdutil.WriteJSON(opts.IO.Out, plan)
+		}
+		return nil
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	prog := newProgress(opts.IO)
+	req.OnPlan = func(p *coding.PullPlan) { renderPlan(opts.IO.ErrOut, p) }
+	req.Progress = prog.download
+	req.LoadProgress = prog.load
+	rep, err := coding.Pull(ctx, dir, req)
+	prog.finish()
+	if err != nil {
+		return err
+	}
+	warn(opts.IO.ErrOut, rep)
+	if opts.JSON {
+		return cmdutil.WriteJSON(opts.IO.Out, rep)
+	}
+	render(opts.IO.Out, opts.IO.Styles(), rep, dir)
+	return nil
+}
+
+// progress draws a byte bar per download and a bar per load stage on
+// stderr, only on a terminal.
+type progress struct {
+	w    io.Writer
+	tty  bool
+	key  string
+	bar  *progressbar.ProgressBar
+	last int64
+}
+
+func newProgress(io *iostreams.IOStreams) *progress {
+	return &progress{w: io.ErrOut, tty: io.IsStderrTTY()}
+}
+
+func (p *progress) download(ev coding.DownloadProgress) {
+	if !p.tty {
+		return
+	}
+	key := ev.Release + "/" + ev.File
+	if key != p.key {
+		p.finish()
+		p.key = key
+		p.bar = progressbar.NewOptions64(ev.Total,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription(shorten(ev.File, 40)),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionThrottle(100*time.Millisecond),
+		)
+	}
+	if ev.Total > 0 {
+		p.bar.ChangeMax64(ev.Total)
+	}
+	p.bar.Set64(ev.Done)
+}
+
+func (p *progress) load(ev index.Progress) {
+	if !p.tty {
+		return
+	}
+	if ev.Stage != p.key {
+		p.finish()
+		p.key = ev.Stage
+		total := ev.Total
+		if total <= 0 {
+			total = -1
+		}
+		p.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription(fmt.Sprintf("%-22s", ev.Stage)),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionShowCount(),
+		)
+	}
+	if ev.Total > 0 {
+		p.bar.ChangeMax(ev.Total)
+		p.bar.Set(ev.Done)
+	}
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+		p.bar = nil
+	}
+	p.key = ""
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return fmt.Sprintf("%-*s", n, s)
+	}
+	return s[:n-3] + "..."
+}

@@ -1,0 +1,211 @@
+package pull
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
+	"github.com/medcode/medcode/coding"
+)
+
+// renderPlan says on stderr what will be fetched and from where. It is a
+// diagnostic, so it is plain text whatever the terminal.
+func renderPlan(w io.Writer, p *coding.PullPlan) {
+	updated := ""
+	if p.CatalogUpdated != "" {
+		updated = ", updated " + p.CatalogUpdated
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(w, "medcode: warning: %s\n", n)
+	}
+	for _, s := range p.Skipped {
+		fmt.Fprintf(w, "medcode: skipping %s: %s\n", s.Release, s.Reason)
+		if s.Hint != "" {
+			fmt.Fprintf(w, "hint: %s\n", s.Hint)
+		}
+	}
+	if len(p.Releases) == 0 {
+		fmt.Fprintf(w, "medcode: nothing to fetch (catalogue: %s%s)\n", p.Catalog, updated)
+		return
+	}
+	from := "the publishers"
+	if p.From != "publishers" {
+		from = "the mirror " + p.From
+	}
+	fmt.Fprintf(w, "medcode: pulling from %s into %s (catalogue: %s%s)\n", from, p.Cache, p.Catalog, updated)
+	for _, r := range p.Releases {
+		title := r.Title
+		if title == "" {
+			title = r.System
+		}
+		through := ""
+		if r.Through != "" {
+			through = " to " + r.Through
+		}
+		fmt.Fprintf(w, "  %s  %s, dates of service %s%s", r.Name, title, r.Effective, through)
+		if !r.Load {
+			fmt.Fprintf(w, " (kept in the cache, not loaded)")
+		}
+		fmt.Fprintln(w)
+		for _, f := range r.Files {
+			state := ""
+			switch f.State {
+			case coding.FileCached:
+				state = " (in the cache)"
+			case coding.FileResume:
+				state = fmt.Sprintf(" (resuming after %d bytes)", f.Have)
+			}
+			size := ""
+			if f.Size > 0 {
+				size = ", " + humanBytes(f.Size)
+			}
+			fmt.Fprintf(w, "    %s%s%s\n", f.Source, size, state)
+		}
+	}
+}
+
+// warn writes the load warnings of the releases the pull loaded to stderr.
+func warn(w io.Writer, rep *coding.PullReport) {
+	for _, r := range rep.Releases {
+		if r.Load == nil {
+			continue
+		}
+		for _, info := range r.Load.Releases {
+			if info.ID != r.Name {
+				continue
+			}
+			for _, msg := range info.Warnings {
+				fmt.Fprintf(w, "medcode: warning: %s: %s\n", info.ID, msg)
+			}
+		}
+	}
+}
+
+func render(w io.Writer, st iostreams.Styles, rep *coding.PullReport, dir string) {
+	if len(rep.Plan.Releases) == 0 {
+		var loaded []string
+		for _, s := range rep.Plan.Skipped {
+			if s.Reason == "already loaded" {
+				loaded = append(loaded, s.Release)
+			}
+		}
+		if len(loaded) > 0 {
+			fmt.Fprintf(w, "up to date: %s already loaded\n", strings.Join(loaded, ", "))
+		} else {
+			fmt.Fprintln(w, "nothing pulled")
+		}
+		return
+	}
+	fmt.Fprintln(w, st.Heading.Render("files"))
+	for _, f := range rep.Files {
+		how := "from the cache"
+		switch {
+		case f.Resumed:
+			how = "resumed from " + f.Source
+		case f.Fetched:
+			how = "fetched from " + f.Source
+		}
+		check := "verified against the catalogue's sha256"
+		switch f.Verified {
+		case "size":
+			check = "size verified; the catalogue has no sha256"
+		case "none":
+			check = "not verified: the catalogue has no size or sha256"
+		}
+		fmt.Fprintf(w, "  %s\n    %s, %s, sha256 %s %s\n", f.Path, how, humanBytes(f.Size), f.SHA256, st.Dim.Render("("+check+")"))
+		if f.Note != "" {
+			fmt.Fprintf(w, "    %s\n", st.Dim.Render(f.Note))
+		}
+	}
+	fmt.Fprintln(w, st.Heading.Render("releases"))
+	for _, r := range rep.Releases {
+		if !r.Loaded {
+			fmt.Fprintf(w, "  %s %s\n", st.Code.Render(r.Name), st.Dim.Render(r.Note))
+			continue
+		}
+		state := "loaded"
+		if r.Load != nil {
+			for _, id := range r.Load.Replaced {
+				if id == r.Name {
+					state = "reloaded"
+				}
+			}
+		}
+		counts := ""
+		if r.Load != nil {
+			for _, info := range r.Load.Releases {
+				if info.ID != r.Name {
+					continue
+				}
+				counts = fmt.Sprintf("%d codes (%d billable, %d headers)", info.Codes, info.Billable, info.Headers)
+				if info.System == "hcpcs" {
+					counts = fmt.Sprintf("%d codes (%d procedures, %d modifiers)", info.Codes, info.Billable, info.Modifiers)
+				}
+				if n := len(info.Warnings); n > 0 {
+					counts += fmt.Sprintf(", %d warnings (on stderr)", n)
+				}
+			}
+		}
+		fmt.Fprintf(w, "  %s %s  %s\n", st.Code.Render(r.Name), st.Dim.Render(state), counts)
+		if r.Note != "" {
+			fmt.Fprintf(w, "    %s\n", st.Dim.Render(r.Note))
+		}
+	}
+	fmt.Fprintf(w, "index: %s\n", dir)
+}
+
+func renderList(w io.Writer, s *coding.CatalogStatus) {
+	updated := ""
+	if s.CatalogUpdated != "" {
+		updated = ", updated " + s.CatalogUpdated
+	}
+	fmt.Fprintf(w, "catalogue: %s%s; current as of %s\n", s.Catalog, updated, s.Date)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "release\teffective\tthrough\tfiles\tstatus\ttitle")
+	for _, r := range s.Releases {
+		var status []string
+		if r.Current {
+			status = append(status, "current")
+		}
+		if r.Loaded {
+			status = append(status, "loaded")
+		}
+		switch {
+		case r.Cached == len(r.Files):
+			status = append(status, "cached")
+		case r.Cached > 0:
+			status = append(status, fmt.Sprintf("%d/%d cached", r.Cached, len(r.Files)))
+		}
+		if r.ClickThrough() {
+			status = append(status, "click-through")
+		}
+		if !r.Loadable() {
+			status = append(status, "not loadable")
+		}
+		if len(status) == 0 {
+			status = append(status, "-")
+		}
+		through := r.Through
+		if through == "" {
+			through = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", r.Name, r.Effective, through, len(r.Files), strings.Join(status, ", "), r.Title)
+	}
+	tw.Flush()
+	if len(s.Unlisted) > 0 {
+		fmt.Fprintf(w, "loaded, not in the catalogue: %s\n", strings.Join(s.Unlisted, ", "))
+	}
+}
+
+func humanBytes(n int64) string {
+	const mb = 1 << 20
+	switch {
+	case n >= mb:
+		return fmt.Sprintf("%.1f MB", float64(n)/mb)
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
