@@ -43,6 +43,16 @@ func fullIndex(t testing.TB) string {
 		if fullErr != nil {
 			return
 		}
+		// The MUE fixture is dated a quarter before the PTP one; a copy
+		// named for the PTP quarter puts both in one NCCI release.
+		mue := filepath.Join(fullDir, "MCR_MUE_PractitionerServices_v321r0.csv")
+		var b []byte
+		if b, fullErr = os.ReadFile(filepath.Join("..", "testdata", "ncci", "MCR_MUE_PractitionerServices.csv")); fullErr != nil {
+			return
+		}
+		if fullErr = os.WriteFile(mue, b, 0o600); fullErr != nil {
+			return
+		}
 		_, fullErr = Load(fullDir, LoadRequest{Paths: []string{
 			filepath.Join(d, "cms-icd10cm", "icd10cm_order_2026.txt"),
 			filepath.Join(d, "cdc-icd10cm-xml", "icd10cm_tabular_2021.xml"),
@@ -51,6 +61,10 @@ func fullIndex(t testing.TB) string {
 			filepath.Join(d, "cdc-icd10cm-xml", "icd10cm_neoplasm_2022.xml"),
 			filepath.Join(d, "cdc-icd10cm-xml", "icd10cm_eindex_2022.xml"),
 			filepath.Join(d, "cms-hcpcs", "2020-Alpha-Numeric-HCPCS-File.zip"),
+			// NCCI tables are not published openly; the hand-written
+			// fixtures stand in for them.
+			filepath.Join("..", "testdata", "ncci", "ccipra-v321r0-f1.txt"),
+			mue,
 		}})
 	})
 	if fullErr != nil {

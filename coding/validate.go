@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/medcode/medcode/codeset"
 	"github.com/medcode/medcode/index"
@@ -20,6 +21,38 @@ type Validator struct {
 	mu    sync.Mutex
 	cache map[string]*dxInfo
 	pxc   map[string]*index.Entry
+	ptpc  map[string][]index.PTPRow
+	muec  map[string][]index.MUERow
+	rels  map[relKey]relPick
+}
+
+type relKey struct {
+	sys  codeset.System
+	date time.Time
+}
+
+type relPick struct {
+	rel  *index.ReleaseInfo
+	note string
+}
+
+// release caches ReleaseFor by system and date of service.
+func (v *Validator) release(sys codeset.System, d time.Time) (*index.ReleaseInfo, string, error) {
+	k := relKey{sys, d}
+	v.mu.Lock()
+	p, ok := v.rels[k]
+	v.mu.Unlock()
+	if ok {
+		return p.rel, p.note, nil
+	}
+	rel, note, err := v.cb.ReleaseFor(sys, Pick{Date: d})
+	if err != nil {
+		return nil, "", err
+	}
+	v.mu.Lock()
+	v.rels[k] = relPick{rel, note}
+	v.mu.Unlock()
+	return rel, note, nil
 }
 
 // dxInfo is what the edits need about one diagnosis code, with the notes of
@@ -40,18 +73,19 @@ type noteRefs struct {
 
 // NewValidator prepares validation with the given rule packs.
 func (cb *Codebook) NewValidator(packs []*RulePack, settings Settings) *Validator {
-	return &Validator{cb: cb, packs: packs, settings: settings, cache: map[string]*dxInfo{}, pxc: map[string]*index.Entry{}}
+	return &Validator{cb: cb, packs: packs, settings: settings, cache: map[string]*dxInfo{}, pxc: map[string]*index.Entry{},
+		ptpc: map[string][]index.PTPRow{}, muec: map[string][]index.MUERow{}, rels: map[relKey]relPick{}}
 }
 
 // Validate runs the edits on one claim. Findings come out in a stable
 // order: by rule, then codes.
 func (v *Validator) Validate(c *Claim) (*Report, error) {
 	rep := &Report{Findings: []Finding{}}
-	icd, _, err := v.cb.ReleaseFor(codeset.ICD10CM, Pick{Date: c.Date})
+	icd, _, err := v.release(codeset.ICD10CM, c.Date)
 	if err != nil {
 		return nil, err
 	}
-	hcp, _, err := v.cb.ReleaseFor(codeset.HCPCS, Pick{Date: c.Date})
+	hcp, _, err := v.release(codeset.HCPCS, c.Date)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +175,11 @@ func (v *Validator) dx(rel *index.ReleaseInfo, code string) (*dxInfo, error) {
 				case "excludes1":
 					info.excl1 = append(info.excl1, nr)
 				case "excludes2":
-					info.excl2 = append(info.excl2, nr)
+					// A chapter's Excludes2 lists whole other chapters ("endocrine
+					// diseases (E00-E88)"): true, and noise on every claim.
+					if !strings.HasPrefix(n.From, "chapter ") {
+						info.excl2 = append(info.excl2, nr)
+					}
 				case "code_first":
 					info.first = append(info.first, nr)
 				}

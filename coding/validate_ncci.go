@@ -49,7 +49,7 @@ func (v *Validator) modifierOnEither() bool {
 // ncci applies the procedure-to-procedure and MUE edits of the NCCI release
 // in force on the date of service, or says they could not be checked.
 func (v *Validator) ncci(rep *Report, c *Claim) error {
-	rel, note, err := v.cb.ReleaseFor(codeset.NCCI, Pick{Date: c.Date})
+	rel, note, err := v.release(codeset.NCCI, c.Date)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (v *Validator) ptp(rep *Report, c *Claim, rel *index.ReleaseInfo, setting s
 				continue
 			}
 			seen[a.Code+"|"+b.Code] = true
-			rows, err := v.cb.ix.PTP(rel.ID, a.Code, b.Code)
+			rows, err := v.ptpRows(rel.ID, a.Code, b.Code)
 			if err != nil {
 				return err
 			}
@@ -140,7 +140,7 @@ func (v *Validator) mue(rep *Report, c *Claim, rel *index.ReleaseInfo, setting s
 		total[p.Code] += p.Units
 	}
 	for _, code := range order {
-		rows, err := v.cb.ix.MUE(rel.ID, code)
+		rows, err := v.mueRows(rel.ID, code)
 		if err != nil {
 			return err
 		}
@@ -169,4 +169,42 @@ func (v *Validator) mue(rep *Report, c *Claim, rel *index.ReleaseInfo, setting s
 		}
 	}
 	return nil
+}
+
+// ptpRows and mueRows cache the tables' rows: a batch sees the same codes
+// again and again.
+func (v *Validator) ptpRows(rel, a, b string) ([]index.PTPRow, error) {
+	key := rel + "/" + a + "|" + b
+	v.mu.Lock()
+	rows, ok := v.ptpc[key]
+	v.mu.Unlock()
+	if ok {
+		return rows, nil
+	}
+	rows, err := v.cb.ix.PTP(rel, a, b)
+	if err != nil {
+		return nil, err
+	}
+	v.mu.Lock()
+	v.ptpc[key] = rows
+	v.mu.Unlock()
+	return rows, nil
+}
+
+func (v *Validator) mueRows(rel, code string) ([]index.MUERow, error) {
+	key := rel + "/" + code
+	v.mu.Lock()
+	rows, ok := v.muec[key]
+	v.mu.Unlock()
+	if ok {
+		return rows, nil
+	}
+	rows, err := v.cb.ix.MUE(rel, code)
+	if err != nil {
+		return nil, err
+	}
+	v.mu.Lock()
+	v.muec[key] = rows
+	v.mu.Unlock()
+	return rows, nil
 }
