@@ -19,12 +19,18 @@ type Validator struct {
 	settings Settings
 
 	mu    sync.Mutex
-	cache map[string]*dxInfo
-	pxc   map[string]*index.Entry
-	ptpc  map[string][]index.PTPRow
-	muec  map[string][]index.MUERow
+	cache map[codeKey]*dxInfo
+	pxc   map[codeKey]*index.Entry
+	ptpc  map[pairKey][]index.PTPRow
+	muec  map[codeKey][]index.MUERow
 	rels  map[relKey]relPick
 }
+
+// codeKey and pairKey key the caches without building strings: at batch
+// speed, the concatenations cost more than the look-ups.
+type codeKey struct{ rel, code string }
+
+type pairKey struct{ rel, a, b string }
 
 type relKey struct {
 	sys  codeset.System
@@ -73,8 +79,8 @@ type noteRefs struct {
 
 // NewValidator prepares validation with the given rule packs.
 func (cb *Codebook) NewValidator(packs []*RulePack, settings Settings) *Validator {
-	return &Validator{cb: cb, packs: packs, settings: settings, cache: map[string]*dxInfo{}, pxc: map[string]*index.Entry{},
-		ptpc: map[string][]index.PTPRow{}, muec: map[string][]index.MUERow{}, rels: map[relKey]relPick{}}
+	return &Validator{cb: cb, packs: packs, settings: settings, cache: map[codeKey]*dxInfo{}, pxc: map[codeKey]*index.Entry{},
+		ptpc: map[pairKey][]index.PTPRow{}, muec: map[codeKey][]index.MUERow{}, rels: map[relKey]relPick{}}
 }
 
 // Validate runs the edits on one claim. Findings come out in a stable
@@ -142,7 +148,7 @@ func (v *Validator) Validate(c *Claim) (*Report, error) {
 }
 
 func (v *Validator) dx(rel *index.ReleaseInfo, code string) (*dxInfo, error) {
-	key := rel.ID + "/" + code
+	key := codeKey{rel.ID, code}
 	v.mu.Lock()
 	info, ok := v.cache[key]
 	v.mu.Unlock()
@@ -369,7 +375,7 @@ func (v *Validator) procedures(rep *Report, c *Claim, rel *index.ReleaseInfo) er
 }
 
 func (v *Validator) hcpcs(rel *index.ReleaseInfo, code string) (*index.Entry, error) {
-	key := rel.ID + "/" + code
+	key := codeKey{rel.ID, code}
 	v.mu.Lock()
 	e, ok := v.pxc[key]
 	v.mu.Unlock()

@@ -174,7 +174,7 @@ func (v *Validator) mue(rep *Report, c *Claim, rel *index.ReleaseInfo, setting s
 // ptpRows and mueRows cache the tables' rows: a batch sees the same codes
 // again and again.
 func (v *Validator) ptpRows(rel, a, b string) ([]index.PTPRow, error) {
-	key := rel + "/" + a + "|" + b
+	key := pairKey{rel, a, b}
 	v.mu.Lock()
 	rows, ok := v.ptpc[key]
 	v.mu.Unlock()
@@ -192,7 +192,7 @@ func (v *Validator) ptpRows(rel, a, b string) ([]index.PTPRow, error) {
 }
 
 func (v *Validator) mueRows(rel, code string) ([]index.MUERow, error) {
-	key := rel + "/" + code
+	key := codeKey{rel, code}
 	v.mu.Lock()
 	rows, ok := v.muec[key]
 	v.mu.Unlock()
