@@ -29,21 +29,27 @@ type Procedure struct {
 }
 
 // ParseProcedure reads a service line as typed on the command line:
-// "J1100", "J1100x2", "J1100:LT", "J1100-59", "J1100:LT:59x3".
+// "J1100", "J1100x2", "J1100:LT", "J1100-59", "J1100x2:LT", "J1100:LT:59x3".
+// Units may follow the code or the last modifier.
 func ParseProcedure(s string) (Procedure, error) {
 	p := Procedure{Units: 1}
-	t := strings.TrimSpace(s)
-	if i := strings.LastIndexAny(t, "xX*"); i > 0 {
-		if n, err := strconv.Atoi(t[i+1:]); err == nil {
-			if n < 1 {
-				return p, fmt.Errorf("invalid units in %q: want 1 or more", s)
-			}
-			p.Units, t = n, t[:i]
-		}
-	}
-	parts := strings.FieldsFunc(t, func(r rune) bool { return r == ':' || r == '-' })
+	parts := strings.FieldsFunc(strings.TrimSpace(s), func(r rune) bool { return r == ':' || r == '-' })
 	if len(parts) == 0 {
 		return p, fmt.Errorf("empty procedure")
+	}
+	units := 0
+	for i, part := range parts {
+		if j := strings.LastIndexAny(part, "xX*"); j > 0 && (i == 0 || i == len(parts)-1) {
+			if n, err := strconv.Atoi(part[j+1:]); err == nil {
+				if n < 1 || units != 0 {
+					return p, fmt.Errorf("invalid units in %q: want one count of 1 or more", s)
+				}
+				units, parts[i] = n, part[:j]
+			}
+		}
+	}
+	if units > 0 {
+		p.Units = units
 	}
 	p.Code = strings.ToUpper(parts[0])
 	if !looksLikeHCPCS(p.Code) || len(p.Code) != 5 {

@@ -25,7 +25,6 @@ type jsonlClaimReader struct {
 	line   int
 	seq    int
 	buf    []byte
-	done   bool
 }
 
 func newJSONLClaimReader(br *bufio.Reader, source string) *jsonlClaimReader {

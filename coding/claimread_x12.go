@@ -70,7 +70,7 @@ func newX12Scanner(br *bufio.Reader) (*x12Scanner, error) {
 	}
 	s := &x12Scanner{br: br}
 	head, err := claimPeekUntil(br, min(512, br.Size()), func(b []byte) bool {
-		return len(b) >= 4 && !x12LooksLikeISA(b) || s.setDelimiters(b, true) != x12ErrISAShort
+		return len(b) >= 4 && !x12LooksLikeISA(b) || s.setDelimiters(b, true) != errX12ISAShort
 	})
 	if err != nil {
 		return nil, err
@@ -81,13 +81,13 @@ func newX12Scanner(br *bufio.Reader) (*x12Scanner, error) {
 	return s, nil
 }
 
-var x12ErrISAShort = errors.New("ISA: the segment is cut short: it needs 16 elements and a terminator")
+var errX12ISAShort = errors.New("ISA: the segment is cut short: it needs 16 elements and a terminator")
 
 // setDelimiters reads the delimiters from an ISA segment (with what follows
 // it when first, to find the terminator).
 func (s *x12Scanner) setDelimiters(isa []byte, first bool) error {
 	if len(isa) < 4 && bytes.HasPrefix([]byte("ISA"), isa) {
-		return x12ErrISAShort
+		return errX12ISAShort
 	}
 	if !x12LooksLikeISA(isa) {
 		return fmt.Errorf("not an X12 interchange: it does not start with an ISA segment (%q)", crClip(string(isa), 20))
@@ -120,7 +120,7 @@ func (s *x12Scanner) setDelimiters(isa []byte, first bool) error {
 		}
 		return nil
 	}
-	return x12ErrISAShort
+	return errX12ISAShort
 }
 
 // Next returns the elements of the next segment, valid until the next
@@ -142,7 +142,7 @@ func (s *x12Scanner) Next() ([]string, error) {
 			continue
 		}
 		raw = raw[i:j]
-		if bytes.IndexAny(raw, "\r\n") >= 0 {
+		if bytes.ContainsAny(raw, "\r\n") {
 			// A file wrapped at a fixed width: line breaks are never data.
 			raw = bytes.ReplaceAll(bytes.ReplaceAll(raw, []byte("\r"), nil), []byte("\n"), nil)
 		}

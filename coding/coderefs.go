@@ -14,10 +14,16 @@ import (
 type CodeRef struct {
 	From string // undotted, no trailing dash
 	To   string // equal to From for a single reference
+	// Sub restricts a range to one subcategory of each category: the
+	// Tabular writes "diabetes mellitus (E08-E13 with .42)".
+	Sub string
 }
 
 // Matches reports whether a code (undotted) is covered.
 func (r CodeRef) Matches(code string) bool {
+	if r.Sub != "" && !(len(code) > 3 && strings.HasPrefix(code[3:], r.Sub)) {
+		return false
+	}
 	if r.From == r.To {
 		return strings.HasPrefix(code, r.From)
 	}
@@ -43,6 +49,8 @@ func (r CodeRef) String() string {
 // optional dotted part, an optional dash, optionally "-" another one.
 var refRe = regexp.MustCompile(`\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\s*-\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?))?-?`)
 
+var withSubRe = regexp.MustCompile(`(?i)\bwith\s+\.([0-9A-Z]{1,4})`)
+
 // NoteRefs parses the code references of a note ("gestational diabetes
 // (O24.4-)", "hypertension complicating pregnancy (O10-O11, O13-O16)").
 // Only references inside parentheses count: a note's prose can contain
@@ -50,13 +58,18 @@ var refRe = regexp.MustCompile(`\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\s*
 func NoteRefs(note string) []CodeRef {
 	var out []CodeRef
 	for _, par := range parenthesised(note) {
+		sub := ""
+		if m := withSubRe.FindStringSubmatch(par); m != nil {
+			sub = strings.ToUpper(m[1])
+			par = par[:strings.Index(par, m[0])]
+		}
 		for _, m := range refRe.FindAllStringSubmatch(par, -1) {
 			from := codeset.UndotICD(m[1])
 			to := from
 			if m[2] != "" {
 				to = codeset.UndotICD(m[2])
 			}
-			out = append(out, CodeRef{From: from, To: to})
+			out = append(out, CodeRef{From: from, To: to, Sub: sub})
 		}
 	}
 	return out

@@ -75,7 +75,9 @@ func (s *Suggester) Suggest(query string, opt SuggestOptions) (*SuggestResult, e
 	if len(all) > opt.Limit {
 		all = all[:opt.Limit]
 	}
-	res.Results = all
+	if all != nil {
+		res.Results = all
+	}
 	res.NotFound = len(all) == 0
 	return res, nil
 }

@@ -22,6 +22,7 @@ type Validator struct {
 	cache map[codeKey]*dxInfo
 	pxc   map[codeKey]*index.Entry
 	ptpc  map[pairKey][]index.PTPRow
+	pairc map[pairKey][]Finding
 	muec  map[codeKey][]index.MUERow
 	rels  map[relKey]relPick
 }
@@ -69,6 +70,12 @@ type dxInfo struct {
 	excl2    []noteRefs
 	first    []noteRefs // code first
 	manifest bool
+
+	// The validity finding depends only on the code and release, and a
+	// header's takes a scan of the codes below it: computed once.
+	validOnce sync.Once
+	invalid   *Finding
+	validErr  error
 }
 
 type noteRefs struct {
@@ -80,7 +87,7 @@ type noteRefs struct {
 // NewValidator prepares validation with the given rule packs.
 func (cb *Codebook) NewValidator(packs []*RulePack, settings Settings) *Validator {
 	return &Validator{cb: cb, packs: packs, settings: settings, cache: map[codeKey]*dxInfo{}, pxc: map[codeKey]*index.Entry{},
-		ptpc: map[pairKey][]index.PTPRow{}, muec: map[codeKey][]index.MUERow{}, rels: map[relKey]relPick{}}
+		ptpc: map[pairKey][]index.PTPRow{}, pairc: map[pairKey][]Finding{}, muec: map[codeKey][]index.MUERow{}, rels: map[relKey]relPick{}}
 }
 
 // Validate runs the edits on one claim. Findings come out in a stable
@@ -112,10 +119,18 @@ func (v *Validator) Validate(c *Claim) (*Report, error) {
 			return nil, err
 		}
 		infos[i] = info
-		if f, ok, err := v.validity(icd, code, info); err != nil {
-			return nil, err
-		} else if ok {
-			rep.add(f)
+		info.validOnce.Do(func() {
+			if f, ok, err := v.validity(icd, code, info); err != nil {
+				info.validErr = err
+			} else if ok {
+				info.invalid = &f
+			}
+		})
+		if info.validErr != nil {
+			return nil, info.validErr
+		}
+		if info.invalid != nil {
+			rep.add(*info.invalid)
 		}
 	}
 	if icd == nil && len(c.Dx) > 0 {
@@ -123,7 +138,9 @@ func (v *Validator) Validate(c *Claim) (*Report, error) {
 	} else if icd != nil && !c.Date.IsZero() && !icd.Release.Covers(c.Date) {
 		rep.add(Finding{Rule: "dx-release", Severity: SeverityWarning, Message: fmt.Sprintf("no loaded ICD-10-CM release covers %s; checked against %s", c.Date.Format("2006-01-02"), icd.Release)})
 	}
-	v.excludes(rep, dx, infos)
+	if icd != nil {
+		v.excludes(rep, icd.ID, dx, infos)
+	}
 	v.sequencing(rep, dx, infos)
 	if err := v.procedures(rep, c, hcp); err != nil {
 		return nil, err
@@ -247,47 +264,61 @@ func briefCodes(bs []Brief, n int) string {
 
 // excludes applies Excludes1 (never together: error) and Excludes2 (not
 // included here, may be coded together: info) between every two diagnoses.
-func (v *Validator) excludes(rep *Report, dx []string, infos []*dxInfo) {
-	seen := map[string]bool{}
-	for i, a := range infos {
-		if a == nil || a.entry == nil {
+func (v *Validator) excludes(rep *Report, rel string, dx []string, infos []*dxInfo) {
+	for i := range dx {
+		if infos[i] == nil || infos[i].entry == nil {
 			continue
 		}
-		for j, b := range dx {
-			if i == j || b == "" || infos[j] == nil || infos[j].entry == nil || b == dx[i] {
+		for j := i + 1; j < len(dx); j++ {
+			if infos[j] == nil || infos[j].entry == nil || dx[i] == dx[j] {
 				continue
 			}
-			for _, kind := range []struct {
-				rule  string
-				sev   Severity
-				notes []noteRefs
-			}{{"excludes1", SeverityError, a.excl1}, {"excludes2", SeverityInfo, a.excl2}} {
-				for _, n := range kind.notes {
-					if !matchesAny(n.refs, b) {
-						continue
-					}
-					pair := kind.rule + "/" + minmax(dx[i], b)
-					if seen[pair] {
-						continue
-					}
-					seen[pair] = true
-					x, y := codeset.DotICD(dx[i]), codeset.DotICD(b)
-					msg := fmt.Sprintf("%s and %s should not be coded together: %s has an Excludes1 note for %s", x, y, n.from, y)
-					if kind.rule == "excludes2" {
-						msg = fmt.Sprintf("%s and %s may both be coded if both conditions are present (Excludes2 at %s)", x, y, n.from)
-					}
-					rep.add(Finding{Rule: kind.rule, Severity: kind.sev, Codes: []string{x, y}, Message: msg, Source: kind.rule + " at " + n.from + ": " + n.text})
-				}
+			for _, f := range v.pairFindings(rel, dx[i], dx[j], infos[i], infos[j]) {
+				rep.add(f)
 			}
 		}
 	}
 }
 
-func minmax(a, b string) string {
-	if a < b {
-		return a + "+" + b
+// pairFindings are the Excludes findings between two diagnoses, worked out
+// once per pair and release: a batch meets the same pairs over and over.
+// The first code of the claim is reported first.
+func (v *Validator) pairFindings(rel, a, b string, ia, ib *dxInfo) []Finding {
+	key := pairKey{rel, a, b}
+	v.mu.Lock()
+	fs, ok := v.pairc[key]
+	v.mu.Unlock()
+	if ok {
+		return fs
 	}
-	return b + "+" + a
+	seen := map[string]bool{}
+	for _, dir := range []struct {
+		x, y string
+		info *dxInfo
+	}{{a, b, ia}, {b, a, ib}} {
+		for _, kind := range []struct {
+			rule  string
+			sev   Severity
+			notes []noteRefs
+		}{{"excludes1", SeverityError, dir.info.excl1}, {"excludes2", SeverityInfo, dir.info.excl2}} {
+			for _, n := range kind.notes {
+				if seen[kind.rule] || !matchesAny(n.refs, dir.y) {
+					continue
+				}
+				seen[kind.rule] = true
+				x, y := codeset.DotICD(dir.x), codeset.DotICD(dir.y)
+				msg := fmt.Sprintf("%s and %s should not be coded together: %s has an Excludes1 note for %s", x, y, n.from, y)
+				if kind.rule == "excludes2" {
+					msg = fmt.Sprintf("%s and %s may both be coded if both conditions are present (Excludes2 at %s)", x, y, n.from)
+				}
+				fs = append(fs, Finding{Rule: kind.rule, Severity: kind.sev, Codes: []string{x, y}, Message: msg, Source: kind.rule + " at " + n.from + ": " + n.text})
+			}
+		}
+	}
+	v.mu.Lock()
+	v.pairc[key] = fs
+	v.mu.Unlock()
+	return fs
 }
 
 func matchesAny(refs []CodeRef, code string) bool {

@@ -60,7 +60,12 @@ func (v *Validator) ncci(rep *Report, c *Claim) error {
 		return nil
 	}
 	if note != "" {
-		rep.add(Finding{Rule: "ncci-release", Severity: SeverityWarning, Message: note})
+		// Another quarter's edits would be a guess: say what was not
+		// checked rather than apply them.
+		rep.Checks = append(rep.Checks,
+			Check{Rule: "ncci-ptp", Checked: false, Note: "no NCCI release loaded covers the date of service: pairs were not checked"},
+			Check{Rule: "mue", Checked: false, Note: "no NCCI release loaded covers the date of service: unit limits were not checked"})
+		return nil
 	}
 	setting := v.setting()
 	if rel.PTPEdits == 0 {

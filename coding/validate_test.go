@@ -92,6 +92,15 @@ func TestNoteRefs(t *testing.T) {
 	}
 }
 
+func TestNoteRefsWithSubcategory(t *testing.T) {
+	refs := NoteRefs("diabetes mellitus (E08-E13 with .42)")
+	for code, want := range map[string]bool{"E1142": true, "E0842": true, "E119": false, "E1140": false} {
+		if matchesAny(refs, code) != want {
+			t.Errorf("%s: want %v", code, want)
+		}
+	}
+}
+
 func TestParseRulePackErrors(t *testing.T) {
 	tests := map[string]string{
 		"pack: x\nversion: 1\nrules:\n  - id: a\n    message: m\n    dx: [E11]\n":                                  "exactly one",
@@ -109,7 +118,7 @@ func TestParseRulePackErrors(t *testing.T) {
 }
 
 func TestParseProcedure(t *testing.T) {
-	for in, want := range map[string]string{"J1100": "J1100 1 ", "j1100x2": "J1100 2 ", "J1100:LT": "J1100 1 LT", "J1100-59": "J1100 1 59", "J1100:LT:59x3": "J1100 3 LT,59"} {
+	for in, want := range map[string]string{"J1100": "J1100 1 ", "j1100x2": "J1100 2 ", "J1100:LT": "J1100 1 LT", "J1100-59": "J1100 1 59", "J1100:LT:59x3": "J1100 3 LT,59", "J1100x2:LT": "J1100 2 LT"} {
 		p, err := ParseProcedure(in)
 		if err != nil {
 			t.Fatalf("%s: %v", in, err)
@@ -118,7 +127,7 @@ func TestParseProcedure(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", in, got, want)
 		}
 	}
-	for _, bad := range []string{"", "J11", "J1100x0", "J1100:LEFT"} {
+	for _, bad := range []string{"", "J11", "J1100x0", "J1100:LEFT", "J1100x2:LTx3"} {
 		if _, err := ParseProcedure(bad); err == nil {
 			t.Errorf("%q: want an error", bad)
 		}

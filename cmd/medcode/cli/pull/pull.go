@@ -181,11 +181,10 @@ func runPull(opts *Options) error {
 // progress draws a byte bar per download and a bar per load stage on
 // stderr, only on a terminal.
 type progress struct {
-	w    io.Writer
-	tty  bool
-	key  string
-	bar  *progressbar.ProgressBar
-	last int64
+	w   io.Writer
+	tty bool
+	key string
+	bar *progressbar.ProgressBar
 }
 
 func newProgress(io *iostreams.IOStreams) *progress {

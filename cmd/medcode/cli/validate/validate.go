@@ -27,13 +27,21 @@ type Options struct {
 	FailOn  string
 	Setting string
 	JSON    bool
+
+	// Batch mode.
+	Files   []string
+	Format  string
+	Map     string
+	Output  string
+	Out     string
+	Summary bool
 }
 
 // NewCmdValidate builds the command; runF replaces runValidate in tests.
 func NewCmdValidate(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IO, Factory: f, Age: -1}
 	cmd := &cobra.Command{
-		Use:   "validate --dx CODES [--px LINES]",
+		Use:   "validate (--dx CODES [--px LINES] | FILE...)",
 		Short: "Check a claim's codes against edit rules",
 		Long: `Check one claim's diagnoses and procedures against the edits a payer
 applies, and say for each finding its rule, severity, codes, a message and
@@ -49,13 +57,26 @@ codes as principal (error) and their missing etiology (warning); the
 age-sex rule pack (see medcode rules). NCCI and MUE edits need their CMS
 tables; until they are loaded the report says they were not checked.
 
+Batch mode: give claim files (or - for stdin) instead of --dx/--px. The
+format is detected from the content or forced with --format: CSV, TSV or
+pipe-delimited with a header (default columns claim_id, date, age or
+birth_date, sex, dx or dx1..dxN, px or px1..pxN with units1.. and mod1..;
+--map FILE maps other layouts, including one row per service line grouped
+by claim id), JSON Lines (one claim a line: {"id", "date", "age", "sex",
+"dx": [...], "px": [{"code", "units", "modifiers"}]}), or X12 837P/837I.
+One result per input record, in input order, with its claim id, file and
+line or segment, status (ok, findings, unreadable) and findings.
+--output jsonl (the default when stdout is not a terminal), csv or text;
+--summary adds totals: a last JSON line {"summary": ...} in JSON Lines,
+after the results in text, on stderr (without codes) for CSV.
+
 Exit codes: 0 no finding at or above --fail-on (default error), 1 such
-findings, 2 usage or input failure.`,
+findings, 2 usage or input failure, including any unreadable record.`,
 		Example: `  medcode validate --dx E11.9,E10.9,I10 --px G0439,J1100x2 --age 67 --sex F --date 2026-03-02
   medcode validate --dx G63,E11.42 --json
   medcode validate --dx O80 --sex M --rules payer.yaml`,
-		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.Files = args
 			if runF != nil {
 				return runF(opts)
 			}
@@ -70,7 +91,12 @@ findings, 2 usage or input failure.`,
 	cmd.Flags().StringArrayVar(&opts.Rules, "rules", nil, "rule pack file (YAML); repeatable")
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "error", "lowest severity that makes the exit code 1: error or warning")
 	cmd.Flags().StringVar(&opts.Setting, "setting", "practitioner", "NCCI tables to apply: practitioner, outpatient or dme")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write JSON")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write JSON (one claim), or the summary as JSON (files)")
+	cmd.Flags().StringVar(&opts.Format, "format", "", "claim file format: csv, jsonl or x12 (default: from the content)")
+	cmd.Flags().StringVar(&opts.Map, "map", "", "YAML column map for a CSV layout other than the default")
+	cmd.Flags().StringVar(&opts.Output, "output", "", "result format for files: jsonl, csv or text")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write results to this file (created 0600) instead of stdout")
+	cmd.Flags().BoolVar(&opts.Summary, "summary", false, "print totals: claims, clean, with errors, with warnings, unreadable, findings by rule, top codes")
 	return cmd
 }
 
@@ -82,8 +108,11 @@ type Result struct {
 }
 
 func runValidate(opts *Options) error {
-	if len(opts.Dx) == 0 && len(opts.Px) == 0 {
-		return cmdutil.FlagErrorf("nothing to validate: give --dx and/or --px")
+	if len(opts.Files) > 0 && (len(opts.Dx) > 0 || len(opts.Px) > 0) {
+		return cmdutil.FlagErrorf("give one claim with --dx/--px, or claim files, not both")
+	}
+	if len(opts.Files) == 0 && len(opts.Dx) == 0 && len(opts.Px) == 0 {
+		return cmdutil.FlagErrorf("nothing to validate: give --dx and/or --px, or claim files")
 	}
 	date, err := cmdutil.ParseDate(opts.Date)
 	if err != nil {
@@ -97,6 +126,13 @@ func runValidate(opts *Options) error {
 	failOn := coding.Severity(opts.FailOn)
 	if failOn != coding.SeverityError && failOn != coding.SeverityWarning {
 		return cmdutil.FlagErrorf("invalid --fail-on %q: want error or warning", opts.FailOn)
+	}
+	if len(opts.Files) > 0 {
+		packs, err := coding.LoadRulePacks(opts.Rules...)
+		if err != nil {
+			return err
+		}
+		return runBatch(opts, packs, failOn)
 	}
 	claim := &coding.Claim{Date: date, Dx: opts.Dx}
 	if opts.Age >= 0 {

@@ -1,0 +1,310 @@
+package validate
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
+	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
+	"github.com/medcode/medcode/coding"
+)
+
+// runBatch validates claim files. Results go to stdout (or --out, created
+// 0600), in input order; progress and diagnostics to stderr, which names a
+// claim by its id and position only, never by its contents.
+func runBatch(opts *Options, packs []*coding.RulePack, failOn coding.Severity) error {
+	output := opts.Output
+	if output == "" {
+		output = "jsonl"
+		if opts.IO.IsStdoutTTY() && opts.Out == "" {
+			output = "text"
+		}
+	}
+	switch output {
+	case "jsonl", "csv", "text":
+	default:
+		return cmdutil.FlagErrorf("invalid --output %q: want jsonl, csv or text", output)
+	}
+	var cmap *coding.ColumnMap
+	if opts.Map != "" {
+		m, err := coding.LoadColumnMap(opts.Map)
+		if err != nil {
+			return err
+		}
+		cmap = m
+	}
+	format := opts.Format
+	switch format {
+	case "", "auto", "csv", "jsonl", "x12":
+	default:
+		return cmdutil.FlagErrorf("invalid --format %q: want csv, jsonl or x12", format)
+	}
+	cb, err := opts.Factory.Codebook()
+	if err != nil {
+		return err
+	}
+	defer cb.Close()
+
+	out := opts.IO.Out
+	if opts.Out != "" {
+		f, err := os.OpenFile(opts.Out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		out = f
+	}
+	bw := bufio.NewWriterSize(out, 256<<10)
+	w, err := newResultWriter(output, bw, opts.IO.Styles())
+	if err != nil {
+		return err
+	}
+	total := &coding.BatchSummary{ByRule: map[string]int{}}
+	var sums []*coding.BatchSummary
+	for _, path := range opts.Files {
+		sum, err := validateFile(cb, path, format, cmap, packs, opts, w)
+		if err != nil {
+			bw.Flush()
+			return err
+		}
+		sums = append(sums, sum)
+	}
+	if err := w.close(); err != nil {
+		return err
+	}
+	for _, s := range sums {
+		merge(total, s)
+	}
+	if opts.Summary {
+		if err := writeSummary(bw, output, opts.IO.ErrOut, total); err != nil {
+			return err
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	failed := total.WithErrors > 0 || failOn == coding.SeverityWarning && total.WithWarnings > 0
+	if total.Unreadable > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "medcode: %d of %d records could not be read (status unreadable in the output)\n", total.Unreadable, total.Claims)
+		return cmdutil.SilentExit(cmdutil.ExitUsage)
+	}
+	if failed {
+		return cmdutil.SilentExit(cmdutil.ExitFindings)
+	}
+	return nil
+}
+
+func validateFile(cb *coding.Codebook, path, format string, cmap *coding.ColumnMap, packs []*coding.RulePack, opts *Options, w resultWriter) (*coding.BatchSummary, error) {
+	var in io.Reader
+	source := path
+	if path == "-" {
+		in, source = opts.IO.In, "-"
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		in = f
+	}
+	rd, err := coding.NewClaimReader(in, source, format, cmap)
+	if err != nil {
+		return nil, err
+	}
+	prog := newProgress(opts.IO, source)
+	sum, err := cb.ValidateStream(context.Background(), rd, coding.BatchOptions{Packs: packs, Settings: coding.Settings{Setting: opts.Setting}}, func(r *coding.BatchResult) error {
+		prog.tick()
+		return w.write(r)
+	})
+	prog.done()
+	return sum, err
+}
+
+func merge(t, s *coding.BatchSummary) {
+	t.Claims += s.Claims
+	t.Clean += s.Clean
+	t.WithErrors += s.WithErrors
+	t.WithWarnings += s.WithWarnings
+	t.Unreadable += s.Unreadable
+	for k, v := range s.ByRule {
+		t.ByRule[k] += v
+	}
+	counts := map[string]int{}
+	for _, c := range append(t.TopCodes, s.TopCodes...) {
+		counts[c.Code] += c.Count
+	}
+	t.TopCodes = t.TopCodes[:0]
+	for c, n := range counts {
+		t.TopCodes = append(t.TopCodes, coding.CodeCount{Code: c, Count: n})
+	}
+	sortCounts(t.TopCodes)
+	seen := map[string]bool{}
+	for _, c := range t.Checks {
+		seen[c.Rule] = true
+	}
+	for _, c := range s.Checks {
+		if !seen[c.Rule] {
+			t.Checks = append(t.Checks, c)
+		}
+	}
+}
+
+// writeSummary adds the totals to the output: as a last JSON line
+// {"summary": ...} for JSON Lines, after the results for text. A CSV stream
+// has no room for them, so they go to stderr, without the codes: stderr
+// carries nothing of a claim but its id and position.
+func writeSummary(w io.Writer, output string, errOut io.Writer, s *coding.BatchSummary) error {
+	switch output {
+	case "jsonl":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(struct {
+			Summary *coding.BatchSummary `json:"summary"`
+		}{s})
+	case "csv":
+		w = errOut
+	}
+	fmt.Fprintf(w, "claims %d: %d clean, %d with errors, %d with warnings only, %d unreadable\n", s.Claims, s.Clean, s.WithErrors, s.WithWarnings, s.Unreadable)
+	rules := make([]coding.CodeCount, 0, len(s.ByRule))
+	for r, n := range s.ByRule {
+		rules = append(rules, coding.CodeCount{Code: r, Count: n})
+	}
+	sortCounts(rules)
+	for _, r := range rules {
+		fmt.Fprintf(w, "  %-28s %d\n", r.Code, r.Count)
+	}
+	if len(s.TopCodes) > 0 && output != "csv" {
+		var parts []string
+		for _, c := range s.TopCodes {
+			parts = append(parts, fmt.Sprintf("%s (%d)", c.Code, c.Count))
+		}
+		fmt.Fprintf(w, "top codes: %s\n", strings.Join(parts, ", "))
+	}
+	for _, c := range s.Checks {
+		fmt.Fprintf(w, "not checked: %s\n", c.Note)
+	}
+	return nil
+}
+
+func sortCounts(cs []coding.CodeCount) {
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && (cs[j].Count > cs[j-1].Count || cs[j].Count == cs[j-1].Count && cs[j].Code < cs[j-1].Code); j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
+}
+
+// resultWriter writes batch results in one output format.
+type resultWriter interface {
+	write(*coding.BatchResult) error
+	close() error
+}
+
+func newResultWriter(format string, w io.Writer, st iostreams.Styles) (resultWriter, error) {
+	switch format {
+	case "jsonl":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		return jsonlWriter{enc}, nil
+	case "csv":
+		cw := csv.NewWriter(w)
+		err := cw.Write([]string{"seq", "source", "position", "claim_id", "status", "reason", "rule", "severity", "codes", "message"})
+		return &csvWriter{cw}, err
+	}
+	return &textWriter{w: w, st: st}, nil
+}
+
+type jsonlWriter struct{ enc *json.Encoder }
+
+func (j jsonlWriter) write(r *coding.BatchResult) error { return j.enc.Encode(r) }
+func (jsonlWriter) close() error                        { return nil }
+
+// csvWriter writes a row per finding, and one row for a claim with none,
+// so every record appears.
+type csvWriter struct{ w *csv.Writer }
+
+func (c *csvWriter) write(r *coding.BatchResult) error {
+	base := []string{strconv.Itoa(r.Seq), r.Source, r.Position, r.ClaimID, r.Status, r.Reason}
+	if len(r.Findings) == 0 {
+		return c.w.Write(append(base, "", "", "", ""))
+	}
+	for _, f := range r.Findings {
+		if err := c.w.Write(append(append([]string(nil), base...), f.Rule, string(f.Severity), strings.Join(f.Codes, " "), f.Message)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *csvWriter) close() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+type textWriter struct {
+	w  io.Writer
+	st iostreams.Styles
+}
+
+func (t *textWriter) write(r *coding.BatchResult) error {
+	st := t.st
+	status := st.Good.Render(r.Status)
+	switch r.Status {
+	case coding.StatusFindings:
+		status = st.Warn.Render(r.Status)
+		if r.Errors > 0 {
+			status = st.Bad.Render(r.Status)
+		}
+	case coding.StatusUnreadable:
+		status = st.Bad.Render(r.Status)
+	}
+	id := r.ClaimID
+	if id == "" {
+		id = "(no id)"
+	}
+	_, err := fmt.Fprintf(t.w, "%s %s  %s %s\n", st.Code.Render(id), status, st.Dim.Render(r.Source+" "+r.Position), "")
+	if err != nil {
+		return err
+	}
+	if r.Reason != "" {
+		fmt.Fprintf(t.w, "    %s\n", r.Reason)
+	}
+	for _, f := range r.Findings {
+		fmt.Fprintf(t.w, "    %-7s %s %s: %s\n", f.Severity, st.Label.Render("["+f.Rule+"]"), strings.Join(f.Codes, " "), f.Message)
+	}
+	return nil
+}
+
+func (t *textWriter) close() error { return nil }
+
+// progress counts records on stderr, only on a terminal.
+type progress struct {
+	w      io.Writer
+	on     bool
+	source string
+	n      int
+}
+
+func newProgress(io *iostreams.IOStreams, source string) *progress {
+	return &progress{w: io.ErrOut, on: io.IsStderrTTY(), source: source}
+}
+
+func (p *progress) tick() {
+	p.n++
+	if p.on && p.n%10000 == 0 {
+		fmt.Fprintf(p.w, "\r%s: %d claims", p.source, p.n)
+	}
+}
+
+func (p *progress) done() {
+	if p.on && p.n >= 10000 {
+		fmt.Fprintf(p.w, "\r%s: %d claims\n", p.source, p.n)
+	}
+}

@@ -1,0 +1,279 @@
+package coding
+
+import (
+	"context"
+	"errors"
+	"io"
+	"runtime"
+	"sort"
+)
+
+// Claim statuses of a batch result. The strings are part of the output.
+const (
+	StatusOK         = "ok"
+	StatusFindings   = "findings"
+	StatusUnreadable = "unreadable"
+)
+
+// BatchResult is one input record's outcome, in input order. Field names
+// are part of the JSON Lines output.
+type BatchResult struct {
+	Seq      int       `json:"seq"`
+	Source   string    `json:"source"`
+	Position string    `json:"position"`
+	ClaimID  string    `json:"claim_id"`
+	Status   string    `json:"status"`
+	Reason   string    `json:"reason,omitempty"`
+	Errors   int       `json:"errors"`
+	Warnings int       `json:"warnings"`
+	Infos    int       `json:"infos"`
+	Findings []Finding `json:"findings"`
+
+	checks []Check
+}
+
+// BatchSummary totals a batch run. Field names are part of the JSON output.
+type BatchSummary struct {
+	Claims       int            `json:"claims"`
+	Clean        int            `json:"clean"`
+	WithErrors   int            `json:"with_errors"`
+	WithWarnings int            `json:"with_warnings"`
+	Unreadable   int            `json:"unreadable"`
+	ByRule       map[string]int `json:"findings_by_rule"`
+	TopCodes     []CodeCount    `json:"top_codes"`
+	// Checks are the edits that could not run (no NCCI table, ...), once.
+	Checks []Check `json:"not_checked,omitempty"`
+
+	codes map[string]int
+}
+
+// CodeCount is how many findings name a code.
+type CodeCount struct {
+	Code  string `json:"code"`
+	Count int    `json:"count"`
+}
+
+// BatchOptions tune a batch run.
+type BatchOptions struct {
+	Packs    []*RulePack
+	Settings Settings
+	// Workers is how many claims are validated at once; 0 means one per CPU.
+	Workers int
+}
+
+// chunkSize is how many records travel together between the reader, the
+// workers and the writer: enough to keep channel costs small, few enough
+// that memory stays flat however long the input is.
+const chunkSize = 256
+
+type chunk struct {
+	seq     int
+	records []*ClaimRecord
+	results []*BatchResult
+}
+
+// ValidateStream validates every record a reader yields, on all cores,
+// and hands the results to emit in input order. Memory is bounded by the
+// records in flight, not by the input. Every record gives exactly one
+// result: an unreadable one is reported and the run goes on. An error from
+// the reader (I/O) or from emit stops the run.
+func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt BatchOptions, emit func(*BatchResult) error) (*BatchSummary, error) {
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan *chunk, workers)
+	done := make(chan *chunk, workers)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(jobs)
+		seq := 0
+		for {
+			c := &chunk{seq: seq}
+			var err error
+			for len(c.records) < chunkSize {
+				var r *ClaimRecord
+				if r, err = rd.Next(); err != nil {
+					break
+				}
+				c.records = append(c.records, r)
+			}
+			if len(c.records) > 0 {
+				select {
+				case jobs <- c:
+				case <-ctx.Done():
+					readErr <- ctx.Err()
+					return
+				}
+				seq++
+			}
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					err = nil
+				}
+				readErr <- err
+				return
+			}
+		}
+	}()
+	workErr := make(chan error, workers)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var wait = make(chan struct{}, workers)
+		for w := 0; w < workers; w++ {
+			go func() {
+				defer func() { wait <- struct{}{} }()
+				// A validator per worker: its caches need no locking
+				// against the others'.
+				v := cb.NewValidator(opt.Packs, opt.Settings)
+				for c := range jobs {
+					c.results = make([]*BatchResult, len(c.records))
+					for i, r := range c.records {
+						res, err := v.result(r)
+						if err != nil {
+							workErr <- err
+							cancel()
+							return
+						}
+						c.results[i] = res
+					}
+					c.records = nil
+					select {
+					case done <- c:
+					case <-ctx.Done():
+						return
+					}
+				}
+			}()
+		}
+		for w := 0; w < workers; w++ {
+			<-wait
+		}
+		close(done)
+	}()
+
+	sum := &BatchSummary{ByRule: map[string]int{}, codes: map[string]int{}}
+	checks := map[string]Check{}
+	pending := map[int]*chunk{}
+	next := 0
+	var emitErr error
+	for c := range done {
+		if emitErr != nil {
+			continue
+		}
+		pending[c.seq] = c
+		for {
+			p, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			for _, r := range p.results {
+				sum.add(r, checks)
+				if err := emit(r); err != nil {
+					emitErr = err
+					cancel()
+					break
+				}
+			}
+		}
+	}
+	<-finished
+	select {
+	case err := <-workErr:
+		return nil, err
+	default:
+	}
+	if emitErr != nil {
+		return nil, emitErr
+	}
+	if err := <-readErr; err != nil {
+		return nil, err
+	}
+	sum.finish(checks)
+	return sum, nil
+}
+
+// result validates one record into its batch result.
+func (v *Validator) result(r *ClaimRecord) (*BatchResult, error) {
+	res := &BatchResult{Seq: r.Seq, Source: r.Source, Position: r.Pos, ClaimID: r.ID, Findings: []Finding{}}
+	if r.Err != nil || r.Claim == nil {
+		res.Status = StatusUnreadable
+		if r.Err != nil {
+			res.Reason = r.Err.Error()
+		}
+		return res, nil
+	}
+	if res.ClaimID == "" {
+		res.ClaimID = r.Claim.ID
+	}
+	rep, err := v.Validate(r.Claim)
+	if err != nil {
+		return nil, err
+	}
+	res.Findings, res.Errors, res.Warnings, res.Infos = rep.Findings, rep.Errors, rep.Warnings, rep.Infos
+	res.Status = StatusOK
+	if rep.Errors+rep.Warnings > 0 {
+		res.Status = StatusFindings
+	}
+	res.checks = rep.Checks
+	return res, nil
+}
+
+func (s *BatchSummary) add(r *BatchResult, checks map[string]Check) {
+	s.Claims++
+	switch {
+	case r.Status == StatusUnreadable:
+		s.Unreadable++
+	case r.Errors > 0:
+		s.WithErrors++
+	case r.Warnings > 0:
+		s.WithWarnings++
+	default:
+		s.Clean++
+	}
+	for _, f := range r.Findings {
+		s.ByRule[f.Rule]++
+		for _, c := range f.Codes {
+			s.codes[c]++
+		}
+	}
+	for _, c := range r.checks {
+		if !c.Checked {
+			checks[c.Rule] = c
+		}
+	}
+	r.checks = nil
+}
+
+// topCodes is how many codes the summary names.
+const topCodes = 10
+
+func (s *BatchSummary) finish(checks map[string]Check) {
+	for c, n := range s.codes {
+		s.TopCodes = append(s.TopCodes, CodeCount{c, n})
+	}
+	sort.Slice(s.TopCodes, func(i, j int) bool {
+		a, b := s.TopCodes[i], s.TopCodes[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Code < b.Code
+	})
+	if len(s.TopCodes) > topCodes {
+		s.TopCodes = s.TopCodes[:topCodes]
+	}
+	s.TopCodes = append([]CodeCount{}, s.TopCodes...)
+	rules := make([]string, 0, len(checks))
+	for r := range checks {
+		rules = append(rules, r)
+	}
+	sort.Strings(rules)
+	for _, r := range rules {
+		s.Checks = append(s.Checks, checks[r])
+	}
+}

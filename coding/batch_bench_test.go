@@ -1,0 +1,142 @@
+package coding
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// genClaimsCSV writes n synthetic claims in the default CSV layout: 4
+// diagnoses and 3 procedure lines each, drawn from common codes (with an
+// Excludes1 pair and a header code now and then, so the edits have work).
+// The file is made at run time and never committed.
+func genClaimsCSV(w io.Writer, n int, seed int64) error {
+	dx := []string{"E11.9", "I10", "E78.5", "J44.9", "Z79.4", "N18.30", "F32.9", "M54.50", "R07.9", "K21.9", "E10.9", "J43.9", "E11", "Z00.00", "J06.9", "N39.0"}
+	px := []string{"G0439", "J1100", "A4253", "E0601", "99213", "99214", "20610", "76942", "J7030", "G0008"}
+	r := rand.New(rand.NewSource(seed))
+	bw := bufio.NewWriterSize(w, 1<<20)
+	fmt.Fprintln(bw, "claim_id,date,age,sex,dx,px")
+	for i := 0; i < n; i++ {
+		sex := "F"
+		if r.Intn(2) == 0 {
+			sex = "M"
+		}
+		fmt.Fprintf(bw, "C%07d,2026-%02d-%02d,%d,%s,%s %s %s %s,%s %sx%d %s\n", i, 4+r.Intn(3), 1+r.Intn(28), 18+r.Intn(70), sex,
+			dx[r.Intn(len(dx))], dx[r.Intn(len(dx))], dx[r.Intn(len(dx))], dx[r.Intn(len(dx))],
+			px[r.Intn(len(px))], px[r.Intn(len(px))], 1+r.Intn(3), px[r.Intn(len(px))])
+	}
+	return bw.Flush()
+}
+
+// batchRun validates a generated CSV file end to end, writing JSON Lines to
+// io.Discard, and returns the claims per second and the peak heap.
+func batchRun(tb testing.TB, n int) (float64, uint64) {
+	cb, err := OpenCodebook(fullIndex(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer cb.Close()
+	packs, err := LoadRulePacks()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	path := filepath.Join(tb.TempDir(), "claims.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := genClaimsCSV(f, n, 1); err != nil {
+		tb.Fatal(err)
+	}
+	f.Close()
+	in, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer in.Close()
+	rd, err := NewClaimReader(in, path, "", nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var peak uint64
+	stop := make(chan struct{})
+	go func() {
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > peak {
+					peak = ms.HeapInuse
+				}
+			}
+		}
+	}()
+	bw := bufio.NewWriterSize(io.Discard, 256<<10)
+	enc := json.NewEncoder(bw)
+	start := time.Now()
+	sum, err := cb.ValidateStream(context.Background(), rd, BatchOptions{Packs: packs}, func(r *BatchResult) error { return enc.Encode(r) })
+	el := time.Since(start)
+	close(stop)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if sum.Claims != n {
+		tb.Fatalf("%d claims in, %d results out", n, sum.Claims)
+	}
+	return float64(n) / el.Seconds(), peak
+}
+
+// BenchmarkBatchCSV is the batch throughput figure: set MEDCODE_BATCH_N
+// (default 200,000; the figure is for 1,000,000).
+func BenchmarkBatchCSV(b *testing.B) {
+	n := 200000
+	if s := os.Getenv("MEDCODE_BATCH_N"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	for i := 0; i < b.N; i++ {
+		rate, peak := batchRun(b, n)
+		b.ReportMetric(rate, "claims/s")
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	}
+}
+
+// TestBatchAccountsForEveryRecord: a run over a generated file gives one
+// result per claim, in input order.
+func TestBatchAccountsForEveryRecord(t *testing.T) {
+	cb, err := OpenCodebook(fullIndex(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cb.Close()
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(genClaimsCSV(pw, 3000, 7)) }()
+	rd, err := NewClaimReader(pr, "gen.csv", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := 1
+	sum, err := cb.ValidateStream(context.Background(), rd, BatchOptions{Workers: 3}, func(r *BatchResult) error {
+		if r.Seq != next {
+			return fmt.Errorf("result %d out of order, want %d", r.Seq, next)
+		}
+		next++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Claims != 3000 || sum.Clean+sum.WithErrors+sum.WithWarnings+sum.Unreadable != 3000 {
+		t.Fatalf("summary does not account for every claim: %+v", sum)
+	}
+}
