@@ -94,7 +94,8 @@ type PlannedRelease struct {
 	Effective string `json:"effective"`
 	Through   string `json:"through,omitempty"`
 	Licence   string `json:"licence,omitempty"`
-	// Load is false for the systems medcode does not load (NCCI): their
+	// Load is false for catalogue entries of a system medcode cannot load
+	// (the legacy ncci-ptp and ncci-mue entries): their
 	// archives are only kept in the cache.
 	Load  bool           `json:"load"`
 	Files []*PlannedFile `json:"files"`
@@ -472,7 +473,7 @@ func Pull(ctx context.Context, dataDir string, req PullRequest) (*PullReport, er
 		pr := &PulledRelease{Name: r.Name}
 		rep.Releases = append(rep.Releases, pr)
 		if !r.Load {
-			pr.Note = fmt.Sprintf("kept in %s: medcode does not load %s tables yet", filepath.Join(plan.Cache, r.Name), r.System)
+			pr.Note = fmt.Sprintf("kept in %s: medcode loads %s tables only as the ncci system", filepath.Join(plan.Cache, r.Name), r.System)
 			continue
 		}
 		if err := ctx.Err(); err != nil {

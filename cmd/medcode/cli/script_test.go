@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"os"
@@ -77,6 +78,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"exits": cmdExits,
+			"mkzip": cmdMkzip,
 		},
 		RequireUniqueNames: true,
 	})
@@ -134,4 +136,26 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
+}
+
+// cmdMkzip makes a zip: mkzip ARCHIVE FILE... (the files stored by base name).
+func cmdMkzip(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: mkzip ARCHIVE FILE...")
+	}
+	out := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Dir(out), 0o755))
+	f, err := os.Create(out)
+	ts.Check(err)
+	zw := zip.NewWriter(f)
+	for _, name := range args[1:] {
+		b, err := os.ReadFile(ts.MkAbs(name))
+		ts.Check(err)
+		w, err := zw.Create(filepath.Base(name))
+		ts.Check(err)
+		_, err = w.Write(b)
+		ts.Check(err)
+	}
+	ts.Check(zw.Close())
+	ts.Check(f.Close())
 }

@@ -67,7 +67,6 @@ verified, so a failed pull leaves the previous index answering.
 
 Releases whose publisher wants a licence accepted first (the NCCI PTP
 edits, behind the AMA's CPT licence) are skipped unless --include-licensed.
-NCCI tables are kept in the cache: medcode does not load them yet.
 
 --from pulls from a mirror instead: a folder, or an http(s) URL, holding
 each file at the catalogue's mirror path (icd10cm/2026/<file>.zip).`,
