@@ -322,18 +322,14 @@ func (r *Rule) apply(rep *Report, c *Claim, dx []string) {
 		return
 	}
 	var hits []string // display codes the rule is about
-	var units = map[string]int{}
 	for _, d := range dx {
 		if d != "" && matchesAny(r.dx, d) {
 			hits = append(hits, codeset.DotICD(d))
 		}
 	}
 	for _, p := range c.Px {
-		if matchesAny(r.px, p.Code) {
-			if units[p.Code] == 0 {
-				hits = append(hits, p.Code)
-			}
-			units[p.Code] += p.Units
+		if matchesAny(r.px, p.Code) && !contains(hits, p.Code) {
+			hits = append(hits, p.Code)
 		}
 	}
 	if len(hits) == 0 {
@@ -373,7 +369,13 @@ func (r *Rule) apply(rep *Report, c *Claim, dx []string) {
 		}
 	case r.Units != nil:
 		for _, code := range hits {
-			if n := units[code]; n > r.Units.Max {
+			n := 0
+			for _, p := range c.Px {
+				if p.Code == code {
+					n += p.Units
+				}
+			}
+			if n > r.Units.Max {
 				emit([]string{code}, fmt.Sprintf("%d units, at most %d", n, r.Units.Max))
 			}
 		}

@@ -21,7 +21,7 @@ type Validator struct {
 	mu    sync.Mutex
 	cache map[codeKey]*dxInfo
 	pxc   map[codeKey]*index.Entry
-	ptpc  map[pairKey][]index.PTPRow
+	ptpc  map[pairKey][]ptpEdit
 	pairc map[pairKey][]Finding
 	muec  map[codeKey][]index.MUERow
 	rels  map[relKey]relPick
@@ -87,7 +87,7 @@ type noteRefs struct {
 // NewValidator prepares validation with the given rule packs.
 func (cb *Codebook) NewValidator(packs []*RulePack, settings Settings) *Validator {
 	return &Validator{cb: cb, packs: packs, settings: settings, cache: map[codeKey]*dxInfo{}, pxc: map[codeKey]*index.Entry{},
-		ptpc: map[pairKey][]index.PTPRow{}, pairc: map[pairKey][]Finding{}, muec: map[codeKey][]index.MUERow{}, rels: map[relKey]relPick{}}
+		ptpc: map[pairKey][]ptpEdit{}, pairc: map[pairKey][]Finding{}, muec: map[codeKey][]index.MUERow{}, rels: map[relKey]relPick{}}
 }
 
 // Validate runs the edits on one claim. Findings come out in a stable
@@ -152,14 +152,14 @@ func (v *Validator) Validate(c *Claim) (*Report, error) {
 		return nil, err
 	}
 	sort.SliceStable(rep.Findings, func(i, j int) bool {
-		a, b := rep.Findings[i], rep.Findings[j]
+		a, b := &rep.Findings[i], &rep.Findings[j]
 		if a.Severity != b.Severity {
 			return a.Severity.rank() > b.Severity.rank()
 		}
 		if a.Rule != b.Rule {
 			return a.Rule < b.Rule
 		}
-		return strings.Join(a.Codes, ",") < strings.Join(b.Codes, ",")
+		return codesLess(a.Codes, b.Codes)
 	})
 	return rep, nil
 }
@@ -383,7 +383,7 @@ func (v *Validator) procedures(rep *Report, c *Claim, rel *index.ReleaseInfo) er
 				rep.add(Finding{Rule: "px-unknown", Severity: SeverityError, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is not an HCPCS Level II code in %s", p.Code, rel.Release)})
 			case e.HCPCS.IsModifier:
 				rep.add(Finding{Rule: "px-unknown", Severity: SeverityError, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is a modifier, not a procedure code", p.Code)})
-			case !c.Date.IsZero():
+			case !c.Date.IsZero() && !inEffect(e.HCPCS, c.Date):
 				if val := hcpcsValidity(e.HCPCS, rel, c.Date); !val.Valid {
 					rep.add(Finding{Rule: "px-not-effective", Severity: SeverityError, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is not valid on %s: %s", p.Code, val.Date, val.Reason)})
 				}
@@ -403,6 +403,12 @@ func (v *Validator) procedures(rep *Report, c *Claim, rel *index.ReleaseInfo) er
 		}
 	}
 	return nil
+}
+
+// inEffect is the cheap test behind hcpcsValidity, which builds its
+// explanation: most codes on most claims are in effect.
+func inEffect(r *codeset.HCPCSRecord, d time.Time) bool {
+	return (r.Added.IsZero() || !d.Before(r.Added)) && (r.Terminated.IsZero() || !d.After(r.Terminated))
 }
 
 func (v *Validator) hcpcs(rel *index.ReleaseInfo, code string) (*index.Entry, error) {
@@ -443,4 +449,13 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+func codesLess(a, b []string) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return len(a) < len(b)
 }

@@ -89,41 +89,81 @@ func (v *Validator) ncci(rep *Report, c *Claim) error {
 
 func (v *Validator) ptp(rep *Report, c *Claim, rel *index.ReleaseInfo, setting string) error {
 	either := v.modifierOnEither()
-	seen := map[string]bool{}
-	for i, a := range c.Px {
-		for j, b := range c.Px {
-			if i == j || a.Code == b.Code || seen[a.Code+"|"+b.Code] {
+	for i := range c.Px {
+		for j := range c.Px {
+			a, b := &c.Px[i], &c.Px[j]
+			if i == j || a.Code == b.Code || firstIndex(c.Px, a.Code) != i || firstIndex(c.Px, b.Code) != j {
 				continue
 			}
-			seen[a.Code+"|"+b.Code] = true
-			rows, err := v.ptpRows(rel.ID, a.Code, b.Code)
+			edits, err := v.ptpEdits(rel, a.Code, b.Code, setting)
 			if err != nil {
 				return err
 			}
-			for _, r := range rows {
-				if r.Setting != "" && r.Setting != setting || !r.Applies(c.Date) || r.Modifier == 9 {
+			for k := range edits {
+				e := &edits[k]
+				if !e.row.Applies(c.Date) {
 					continue
 				}
-				src := fmt.Sprintf("NCCI PTP %s %s/%s, modifier indicator %d", rel.Release, r.Column1, r.Column2, r.Modifier)
-				if r.Rationale != "" {
-					src += ": " + r.Rationale
-				}
-				if r.Modifier == 1 && (hasNCCIModifier(b) || either && hasNCCIModifier(a)) {
-					rep.add(Finding{Rule: "ncci-ptp-bypassed", Severity: SeverityInfo, Codes: []string{a.Code, b.Code},
-						Message: fmt.Sprintf("%s is bundled into %s, reported separately with an NCCI-associated modifier", b.Code, a.Code), Source: src})
+				if e.row.Modifier == 1 && (hasNCCIModifier(*b) || either && hasNCCIModifier(*a)) {
+					rep.add(Finding{Rule: "ncci-ptp-bypassed", Severity: SeverityInfo, Codes: e.codes, Message: e.bypassed, Source: e.source})
 					continue
 				}
-				msg := fmt.Sprintf("%s is bundled into %s and will be denied", b.Code, a.Code)
-				if r.Modifier == 1 {
-					msg += "; if the services were distinct, report an NCCI-associated modifier (59, XE, XS, XP, XU or an anatomic one) on " + b.Code
-				} else {
-					msg += "; no modifier allows both (modifier indicator 0)"
-				}
-				rep.add(Finding{Rule: "ncci-ptp", Severity: SeverityError, Codes: []string{a.Code, b.Code}, Message: msg, Source: src})
+				rep.add(Finding{Rule: "ncci-ptp", Severity: SeverityError, Codes: e.codes, Message: e.denied, Source: e.source})
 			}
 		}
 	}
 	return nil
+}
+
+func firstIndex(px []Procedure, code string) int {
+	for i := range px {
+		if px[i].Code == code {
+			return i
+		}
+	}
+	return -1
+}
+
+// ptpEdit is a PTP row of the setting with its messages written once.
+type ptpEdit struct {
+	row                      index.PTPRow
+	codes                    []string
+	denied, bypassed, source string
+}
+
+func (v *Validator) ptpEdits(rel *index.ReleaseInfo, a, b, setting string) ([]ptpEdit, error) {
+	key := pairKey{rel.ID, a, b}
+	v.mu.Lock()
+	es, ok := v.ptpc[key]
+	v.mu.Unlock()
+	if ok {
+		return es, nil
+	}
+	rows, err := v.cb.ix.PTP(rel.ID, a, b)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		if r.Setting != "" && r.Setting != setting || r.Modifier == 9 {
+			continue
+		}
+		src := fmt.Sprintf("NCCI PTP %s %s/%s, modifier indicator %d", rel.Release, r.Column1, r.Column2, r.Modifier)
+		if r.Rationale != "" {
+			src += ": " + r.Rationale
+		}
+		denied := fmt.Sprintf("%s is bundled into %s and will be denied", b, a)
+		if r.Modifier == 1 {
+			denied += "; if the services were distinct, report an NCCI-associated modifier (59, XE, XS, XP, XU or an anatomic one) on " + b
+		} else {
+			denied += "; no modifier allows both (modifier indicator 0)"
+		}
+		es = append(es, ptpEdit{row: r, codes: []string{a, b}, source: src, denied: denied,
+			bypassed: fmt.Sprintf("%s is bundled into %s, reported separately with an NCCI-associated modifier", b, a)})
+	}
+	v.mu.Lock()
+	v.ptpc[key] = es
+	v.mu.Unlock()
+	return es, nil
 }
 
 func hasNCCIModifier(p Procedure) bool {
@@ -176,26 +216,8 @@ func (v *Validator) mue(rep *Report, c *Claim, rel *index.ReleaseInfo, setting s
 	return nil
 }
 
-// ptpRows and mueRows cache the tables' rows: a batch sees the same codes
-// again and again.
-func (v *Validator) ptpRows(rel, a, b string) ([]index.PTPRow, error) {
-	key := pairKey{rel, a, b}
-	v.mu.Lock()
-	rows, ok := v.ptpc[key]
-	v.mu.Unlock()
-	if ok {
-		return rows, nil
-	}
-	rows, err := v.cb.ix.PTP(rel, a, b)
-	if err != nil {
-		return nil, err
-	}
-	v.mu.Lock()
-	v.ptpc[key] = rows
-	v.mu.Unlock()
-	return rows, nil
-}
-
+// mueRows caches the MUE rows of a code: a batch sees the same codes again
+// and again.
 func (v *Validator) mueRows(rel, code string) ([]index.MUERow, error) {
 	key := codeKey{rel, code}
 	v.mu.Lock()

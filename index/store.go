@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -29,8 +30,11 @@ type store struct {
 	sys codeset.System
 	id  string
 
-	chapters []Chapter // loaded on first use
-	loadedCh bool
+	// chapters are read on first use; validators on several cores ask at
+	// once, hence the Once.
+	chOnce   sync.Once
+	chapters []Chapter
+	chErr    error
 }
 
 var errMissingRelease = errors.New("release data missing from index")
@@ -203,18 +207,16 @@ func (s *store) terms(code string) ([]Term, error) {
 }
 
 func (s *store) structure() ([]Chapter, error) {
-	if s.loadedCh {
-		return s.chapters, nil
-	}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketMeta)
-		if v := b.Get(keyStructure); v != nil {
-			return json.Unmarshal(v, &s.chapters)
-		}
-		return nil
+	s.chOnce.Do(func() {
+		s.chErr = s.db.View(func(tx *bolt.Tx) error {
+			b := tx.Bucket(bucketMeta)
+			if v := b.Get(keyStructure); v != nil {
+				return json.Unmarshal(v, &s.chapters)
+			}
+			return nil
+		})
 	})
-	s.loadedCh = err == nil
-	return s.chapters, err
+	return s.chapters, s.chErr
 }
 
 func (s *store) procNote(num string) (string, error) {
