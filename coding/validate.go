@@ -23,8 +23,14 @@ type Validator struct {
 	pxc   map[codeKey]*index.Entry
 	ptpc  map[pairKey][]ptpEdit
 	pairc map[pairKey][]Finding
-	muec  map[codeKey][]index.MUERow
-	rels  map[relKey]relPick
+	notes map[pairKey]string
+	// rules is every rule of the packs in pack order; ruleHits caches which
+	// of them name a code.
+	rules    []*Rule
+	ruleHits map[codeKey][]*Rule
+	cpt      map[string]*Finding
+	muec     map[codeKey][]index.MUERow
+	rels     map[relKey]relPick
 }
 
 // codeKey and pairKey key the caches without building strings: at batch
@@ -87,7 +93,7 @@ type noteRefs struct {
 // NewValidator prepares validation with the given rule packs.
 func (cb *Codebook) NewValidator(packs []*RulePack, settings Settings) *Validator {
 	return &Validator{cb: cb, packs: packs, settings: settings, cache: map[codeKey]*dxInfo{}, pxc: map[codeKey]*index.Entry{},
-		ptpc: map[pairKey][]ptpEdit{}, pairc: map[pairKey][]Finding{}, muec: map[codeKey][]index.MUERow{}, rels: map[relKey]relPick{}}
+		ptpc: map[pairKey][]ptpEdit{}, pairc: map[pairKey][]Finding{}, notes: map[pairKey]string{}, ruleHits: map[codeKey][]*Rule{}, cpt: map[string]*Finding{}, muec: map[codeKey][]index.MUERow{}, rels: map[relKey]relPick{}}
 }
 
 // Validate runs the edits on one claim. Findings come out in a stable
@@ -145,8 +151,21 @@ func (v *Validator) Validate(c *Claim) (*Report, error) {
 	if err := v.procedures(rep, c, hcp); err != nil {
 		return nil, err
 	}
-	for _, p := range v.packs {
-		p.apply(rep, c, dx)
+	// Only the rules some code of the claim names can fire; which rules a
+	// code names is worked out once per code.
+	var fire []*Rule
+	for _, d := range dx {
+		if d != "" {
+			fire = appendRules(fire, v.rulesFor(d, true))
+		}
+	}
+	for _, p := range c.Px {
+		fire = appendRules(fire, v.rulesFor(p.Code, false))
+	}
+	for _, r := range v.allRules() {
+		if containsRule(fire, r) {
+			r.apply(rep, c, dx)
+		}
 	}
 	if err := v.ncci(rep, c); err != nil {
 		return nil, err
@@ -372,7 +391,7 @@ func (v *Validator) procedures(rep *Report, c *Claim, rel *index.ReleaseInfo) er
 	}
 	for _, p := range c.Px {
 		if isCPT(p.Code) {
-			rep.add(Finding{Rule: "px-cpt-unchecked", Severity: SeverityInfo, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is a CPT code: the HCPCS Level II file does not list CPT codes, so its validity was not checked", p.Code)})
+			rep.add(*v.cptFinding(p.Code))
 		} else {
 			e, err := v.hcpcs(rel, p.Code)
 			if err != nil {
@@ -458,4 +477,75 @@ func codesLess(a, b []string) bool {
 		}
 	}
 	return len(a) < len(b)
+}
+
+// cptFinding says, once per code, that a CPT code's validity is unchecked.
+func (v *Validator) cptFinding(code string) *Finding {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	f, ok := v.cpt[code]
+	if !ok {
+		f = &Finding{Rule: "px-cpt-unchecked", Severity: SeverityInfo, Codes: []string{code},
+			Message: code + " is a CPT code: the HCPCS Level II file does not list CPT codes, so its validity was not checked"}
+		v.cpt[code] = f
+	}
+	return f
+}
+
+func (v *Validator) allRules() []*Rule {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.rules == nil {
+		v.rules = []*Rule{}
+		for _, p := range v.packs {
+			v.rules = append(v.rules, p.Rules...)
+		}
+	}
+	return v.rules
+}
+
+// rulesFor lists the rules whose dx (or px) patterns name a code.
+func (v *Validator) rulesFor(code string, dx bool) []*Rule {
+	rules := v.allRules()
+	key := codeKey{"dx", code}
+	if !dx {
+		key.rel = "px"
+	}
+	v.mu.Lock()
+	rs, ok := v.ruleHits[key]
+	v.mu.Unlock()
+	if ok {
+		return rs
+	}
+	for _, r := range rules {
+		pats := r.px
+		if dx {
+			pats = r.dx
+		}
+		if matchesAny(pats, code) {
+			rs = append(rs, r)
+		}
+	}
+	v.mu.Lock()
+	v.ruleHits[key] = rs
+	v.mu.Unlock()
+	return rs
+}
+
+func appendRules(to, rs []*Rule) []*Rule {
+	for _, r := range rs {
+		if !containsRule(to, r) {
+			to = append(to, r)
+		}
+	}
+	return to
+}
+
+func containsRule(rs []*Rule, r *Rule) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
 }

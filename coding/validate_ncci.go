@@ -71,7 +71,7 @@ func (v *Validator) ncci(rep *Report, c *Claim) error {
 	if rel.PTPEdits == 0 {
 		rep.Checks = append(rep.Checks, Check{Rule: "ncci-ptp", Checked: false, Note: "the NCCI release loaded has no procedure-to-procedure table"})
 	} else {
-		rep.Checks = append(rep.Checks, Check{Rule: "ncci-ptp", Checked: true, Note: fmt.Sprintf("%s, %s edits", rel.Release, setting)})
+		rep.Checks = append(rep.Checks, Check{Rule: "ncci-ptp", Checked: true, Note: v.note(rel, setting, "edits")})
 		if err := v.ptp(rep, c, rel, setting); err != nil {
 			return err
 		}
@@ -79,7 +79,7 @@ func (v *Validator) ncci(rep *Report, c *Claim) error {
 	if rel.MUEEdits == 0 {
 		rep.Checks = append(rep.Checks, Check{Rule: "mue", Checked: false, Note: "the NCCI release loaded has no MUE table"})
 	} else {
-		rep.Checks = append(rep.Checks, Check{Rule: "mue", Checked: true, Note: fmt.Sprintf("%s, %s services", rel.Release, setting)})
+		rep.Checks = append(rep.Checks, Check{Rule: "mue", Checked: true, Note: v.note(rel, setting, "services")})
 		if err := v.mue(rep, c, rel, setting); err != nil {
 			return err
 		}
@@ -193,13 +193,15 @@ func (v *Validator) mue(rep *Report, c *Claim, rel *index.ReleaseInfo, setting s
 			if r.Service != "" && r.Service != setting {
 				continue
 			}
-			src := fmt.Sprintf("MUE %s %s: %d units, indicator %d %s", rel.Release, code, r.Value, r.Indicator, r.Meaning)
+			src := func() string {
+				return fmt.Sprintf("MUE %s %s: %d units, indicator %d %s", rel.Release, code, r.Value, r.Indicator, r.Meaning)
+			}
 			if r.Indicator == 1 {
 				// A line edit: each claim line on its own.
 				for _, p := range c.Px {
 					if p.Code == code && p.Units > r.Value {
 						rep.add(Finding{Rule: "mue", Severity: SeverityError, Codes: []string{code},
-							Message: fmt.Sprintf("%s has %d units on one line; the MUE allows %d a line", code, p.Units, r.Value), Source: src})
+							Message: fmt.Sprintf("%s has %d units on one line; the MUE allows %d a line", code, p.Units, r.Value), Source: src()})
 					}
 				}
 				continue
@@ -209,7 +211,7 @@ func (v *Validator) mue(rep *Report, c *Claim, rel *index.ReleaseInfo, setting s
 				if r.Indicator == 3 {
 					msg += " (a clinical limit: an appeal with documentation may overturn it)"
 				}
-				rep.add(Finding{Rule: "mue", Severity: SeverityError, Codes: []string{code}, Message: msg, Source: src})
+				rep.add(Finding{Rule: "mue", Severity: SeverityError, Codes: []string{code}, Message: msg, Source: src()})
 			}
 		}
 	}
@@ -234,4 +236,18 @@ func (v *Validator) mueRows(rel, code string) ([]index.MUERow, error) {
 	v.muec[key] = rows
 	v.mu.Unlock()
 	return rows, nil
+}
+
+// note is the text of a check that ran, written once per release and
+// setting.
+func (v *Validator) note(rel *index.ReleaseInfo, setting, what string) string {
+	key := pairKey{rel.ID, setting, what}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	n, ok := v.notes[key]
+	if !ok {
+		n = fmt.Sprintf("%s, %s %s", rel.Release, setting, what)
+		v.notes[key] = n
+	}
+	return n
 }
