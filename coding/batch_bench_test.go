@@ -3,7 +3,6 @@ package coding
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand"
@@ -83,9 +82,13 @@ func batchRun(tb testing.TB, n int) (float64, uint64) {
 		}
 	}()
 	bw := bufio.NewWriterSize(io.Discard, 256<<10)
-	enc := json.NewEncoder(bw)
+	var buf []byte
 	start := time.Now()
-	sum, err := cb.ValidateStream(context.Background(), rd, BatchOptions{Packs: packs}, func(r *BatchResult) error { return enc.Encode(r) })
+	sum, err := cb.ValidateStream(context.Background(), rd, BatchOptions{Packs: packs}, func(r *BatchResult) error {
+		buf = r.AppendJSON(buf[:0])
+		_, err := bw.Write(buf)
+		return err
+	})
 	el := time.Since(start)
 	close(stop)
 	if err != nil {
@@ -138,5 +141,28 @@ func TestBatchAccountsForEveryRecord(t *testing.T) {
 	}
 	if sum.Claims != 3000 || sum.Clean+sum.WithErrors+sum.WithWarnings+sum.Unreadable != 3000 {
 		t.Fatalf("summary does not account for every claim: %+v", sum)
+	}
+}
+
+// TestWriteGeneratedClaims writes a synthetic claim file for measuring the
+// whole command, when asked: MEDCODE_GEN_CLAIMS=/tmp/claims.csv
+// MEDCODE_BATCH_N=1000000 go test ./coding -run TestWriteGeneratedClaims,
+// then time medcode validate /tmp/claims.csv > /dev/null.
+func TestWriteGeneratedClaims(t *testing.T) {
+	path := os.Getenv("MEDCODE_GEN_CLAIMS")
+	if path == "" {
+		t.Skip("set MEDCODE_GEN_CLAIMS to a file path to write a generated claim file")
+	}
+	n := 1000000
+	if s := os.Getenv("MEDCODE_BATCH_N"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := genClaimsCSV(f, n, 1); err != nil {
+		t.Fatal(err)
 	}
 }

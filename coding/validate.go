@@ -12,13 +12,14 @@ import (
 )
 
 // Validator runs every edit on claims. It caches code look-ups, so a batch
-// of claims costs map reads after the first few.
+// of claims costs map reads after the first few. A Validator is not safe
+// for concurrent use: give each goroutine its own (they share the code
+// book), which also spares the caches any locking.
 type Validator struct {
 	cb       *Codebook
 	packs    []*RulePack
 	settings Settings
 
-	mu    sync.Mutex
 	cache map[codeKey]*dxInfo
 	pxc   map[codeKey]*index.Entry
 	ptpc  map[pairKey][]ptpEdit
@@ -52,9 +53,7 @@ type relPick struct {
 // release caches ReleaseFor by system and date of service.
 func (v *Validator) release(sys codeset.System, d time.Time) (*index.ReleaseInfo, string, error) {
 	k := relKey{sys, d}
-	v.mu.Lock()
 	p, ok := v.rels[k]
-	v.mu.Unlock()
 	if ok {
 		return p.rel, p.note, nil
 	}
@@ -62,9 +61,7 @@ func (v *Validator) release(sys codeset.System, d time.Time) (*index.ReleaseInfo
 	if err != nil {
 		return nil, "", err
 	}
-	v.mu.Lock()
 	v.rels[k] = relPick{rel, note}
-	v.mu.Unlock()
 	return rel, note, nil
 }
 
@@ -185,9 +182,7 @@ func (v *Validator) Validate(c *Claim) (*Report, error) {
 
 func (v *Validator) dx(rel *index.ReleaseInfo, code string) (*dxInfo, error) {
 	key := codeKey{rel.ID, code}
-	v.mu.Lock()
 	info, ok := v.cache[key]
-	v.mu.Unlock()
 	if ok {
 		return info, nil
 	}
@@ -231,9 +226,7 @@ func (v *Validator) dx(rel *index.ReleaseInfo, code string) (*dxInfo, error) {
 		// elsewhere" and carries a "code first" note for its etiology.
 		info.manifest = strings.Contains(strings.ToLower(e.Title), "in diseases classified elsewhere") && len(info.first) > 0
 	}
-	v.mu.Lock()
 	v.cache[key] = info
-	v.mu.Unlock()
 	return info, nil
 }
 
@@ -304,9 +297,7 @@ func (v *Validator) excludes(rep *Report, rel string, dx []string, infos []*dxIn
 // The first code of the claim is reported first.
 func (v *Validator) pairFindings(rel, a, b string, ia, ib *dxInfo) []Finding {
 	key := pairKey{rel, a, b}
-	v.mu.Lock()
 	fs, ok := v.pairc[key]
-	v.mu.Unlock()
 	if ok {
 		return fs
 	}
@@ -334,9 +325,7 @@ func (v *Validator) pairFindings(rel, a, b string, ia, ib *dxInfo) []Finding {
 			}
 		}
 	}
-	v.mu.Lock()
 	v.pairc[key] = fs
-	v.mu.Unlock()
 	return fs
 }
 
@@ -432,9 +421,7 @@ func inEffect(r *codeset.HCPCSRecord, d time.Time) bool {
 
 func (v *Validator) hcpcs(rel *index.ReleaseInfo, code string) (*index.Entry, error) {
 	key := codeKey{rel.ID, code}
-	v.mu.Lock()
 	e, ok := v.pxc[key]
-	v.mu.Unlock()
 	if ok {
 		return e, nil
 	}
@@ -442,9 +429,7 @@ func (v *Validator) hcpcs(rel *index.ReleaseInfo, code string) (*index.Entry, er
 	if err != nil {
 		return nil, err
 	}
-	v.mu.Lock()
 	v.pxc[key] = e
-	v.mu.Unlock()
 	return e, nil
 }
 
@@ -481,8 +466,6 @@ func codesLess(a, b []string) bool {
 
 // cptFinding says, once per code, that a CPT code's validity is unchecked.
 func (v *Validator) cptFinding(code string) *Finding {
-	v.mu.Lock()
-	defer v.mu.Unlock()
 	f, ok := v.cpt[code]
 	if !ok {
 		f = &Finding{Rule: "px-cpt-unchecked", Severity: SeverityInfo, Codes: []string{code},
@@ -493,8 +476,6 @@ func (v *Validator) cptFinding(code string) *Finding {
 }
 
 func (v *Validator) allRules() []*Rule {
-	v.mu.Lock()
-	defer v.mu.Unlock()
 	if v.rules == nil {
 		v.rules = []*Rule{}
 		for _, p := range v.packs {
@@ -511,9 +492,7 @@ func (v *Validator) rulesFor(code string, dx bool) []*Rule {
 	if !dx {
 		key.rel = "px"
 	}
-	v.mu.Lock()
 	rs, ok := v.ruleHits[key]
-	v.mu.Unlock()
 	if ok {
 		return rs
 	}
@@ -526,9 +505,7 @@ func (v *Validator) rulesFor(code string, dx bool) []*Rule {
 			rs = append(rs, r)
 		}
 	}
-	v.mu.Lock()
 	v.ruleHits[key] = rs
-	v.mu.Unlock()
 	return rs
 }
 

@@ -133,9 +133,7 @@ type ptpEdit struct {
 
 func (v *Validator) ptpEdits(rel *index.ReleaseInfo, a, b, setting string) ([]ptpEdit, error) {
 	key := pairKey{rel.ID, a, b}
-	v.mu.Lock()
 	es, ok := v.ptpc[key]
-	v.mu.Unlock()
 	if ok {
 		return es, nil
 	}
@@ -160,9 +158,7 @@ func (v *Validator) ptpEdits(rel *index.ReleaseInfo, a, b, setting string) ([]pt
 		es = append(es, ptpEdit{row: r, codes: []string{a, b}, source: src, denied: denied,
 			bypassed: fmt.Sprintf("%s is bundled into %s, reported separately with an NCCI-associated modifier", b, a)})
 	}
-	v.mu.Lock()
 	v.ptpc[key] = es
-	v.mu.Unlock()
 	return es, nil
 }
 
@@ -222,9 +218,7 @@ func (v *Validator) mue(rep *Report, c *Claim, rel *index.ReleaseInfo, setting s
 // and again.
 func (v *Validator) mueRows(rel, code string) ([]index.MUERow, error) {
 	key := codeKey{rel, code}
-	v.mu.Lock()
 	rows, ok := v.muec[key]
-	v.mu.Unlock()
 	if ok {
 		return rows, nil
 	}
@@ -232,9 +226,7 @@ func (v *Validator) mueRows(rel, code string) ([]index.MUERow, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.mu.Lock()
 	v.muec[key] = rows
-	v.mu.Unlock()
 	return rows, nil
 }
 
@@ -242,8 +234,6 @@ func (v *Validator) mueRows(rel, code string) ([]index.MUERow, error) {
 // setting.
 func (v *Validator) note(rel *index.ReleaseInfo, setting, what string) string {
 	key := pairKey{rel.ID, setting, what}
-	v.mu.Lock()
-	defer v.mu.Unlock()
 	n, ok := v.notes[key]
 	if !ok {
 		n = fmt.Sprintf("%s, %s %s", rel.Release, setting, what)

@@ -210,9 +210,7 @@ type resultWriter interface {
 func newResultWriter(format string, w io.Writer, st iostreams.Styles) (resultWriter, error) {
 	switch format {
 	case "jsonl":
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		return jsonlWriter{enc}, nil
+		return &jsonlWriter{w: w}, nil
 	case "csv":
 		cw := csv.NewWriter(w)
 		err := cw.Write([]string{"seq", "source", "position", "claim_id", "status", "reason", "rule", "severity", "codes", "message"})
@@ -221,10 +219,18 @@ func newResultWriter(format string, w io.Writer, st iostreams.Styles) (resultWri
 	return &textWriter{w: w, st: st}, nil
 }
 
-type jsonlWriter struct{ enc *json.Encoder }
+type jsonlWriter struct {
+	w   io.Writer
+	buf []byte
+}
 
-func (j jsonlWriter) write(r *coding.BatchResult) error { return j.enc.Encode(r) }
-func (jsonlWriter) close() error                        { return nil }
+func (j *jsonlWriter) write(r *coding.BatchResult) error {
+	j.buf = r.AppendJSON(j.buf[:0])
+	_, err := j.w.Write(j.buf)
+	return err
+}
+
+func (*jsonlWriter) close() error { return nil }
 
 // csvWriter writes a row per finding, and one row for a claim with none,
 // so every record appears.
