@@ -30,6 +30,7 @@ type Validator struct {
 	rules    []*Rule
 	ruleHits map[codeKey][]*Rule
 	cpt      map[string]*Finding
+	norm     map[string]normalized
 	muec     map[codeKey][]index.MUERow
 	rels     map[relKey]relPick
 }
@@ -90,7 +91,7 @@ type noteRefs struct {
 // NewValidator prepares validation with the given rule packs.
 func (cb *Codebook) NewValidator(packs []*RulePack, settings Settings) *Validator {
 	return &Validator{cb: cb, packs: packs, settings: settings, cache: map[codeKey]*dxInfo{}, pxc: map[codeKey]*index.Entry{},
-		ptpc: map[pairKey][]ptpEdit{}, pairc: map[pairKey][]Finding{}, notes: map[pairKey]string{}, ruleHits: map[codeKey][]*Rule{}, cpt: map[string]*Finding{}, muec: map[codeKey][]index.MUERow{}, rels: map[relKey]relPick{}}
+		ptpc: map[pairKey][]ptpEdit{}, pairc: map[pairKey][]Finding{}, notes: map[pairKey]string{}, ruleHits: map[codeKey][]*Rule{}, cpt: map[string]*Finding{}, norm: map[string]normalized{}, muec: map[codeKey][]index.MUERow{}, rels: map[relKey]relPick{}}
 }
 
 // Validate runs the edits on one claim. Findings come out in a stable
@@ -108,7 +109,7 @@ func (v *Validator) Validate(c *Claim) (*Report, error) {
 	dx := make([]string, len(c.Dx))
 	infos := make([]*dxInfo, len(c.Dx))
 	for i, d := range c.Dx {
-		code, err := codeset.NormalizeICD(d)
+		code, err := v.normalize(d)
 		if err != nil {
 			rep.add(Finding{Rule: "dx-invalid", Severity: SeverityError, Codes: []string{d}, Message: err.Error()})
 			continue
@@ -526,3 +527,23 @@ func containsRule(rs []*Rule, r *Rule) bool {
 	}
 	return false
 }
+
+type normalized struct {
+	code string
+	err  error
+}
+
+// normalize caches NormalizeICD: a batch repeats the same few thousand codes.
+func (v *Validator) normalize(s string) (string, error) {
+	if n, ok := v.norm[s]; ok {
+		return n.code, n.err
+	}
+	code, err := codeset.NormalizeICD(s)
+	if len(v.norm) < maxNormCache {
+		v.norm[s] = normalized{code, err}
+	}
+	return code, err
+}
+
+// maxNormCache bounds the normalisation cache against a file of garbage.
+const maxNormCache = 200000
