@@ -2,6 +2,7 @@ package coding
 
 import (
 	"fmt"
+	"github.com/medcode/medcode/index"
 	"math"
 	"sort"
 	"strings"
@@ -21,11 +22,12 @@ type Suggester struct {
 	idf   map[string]float64   // release/term -> inverse document frequency
 	fixes map[string]string    // release/term -> spelling correction ("" for none)
 	fams  map[string]string    // release/code -> 7th-character family base ("" for none)
+	stem  *index.Stemmer
 }
 
 // NewSuggester prepares suggestion over the code book.
 func (cb *Codebook) NewSuggester(syn *Synonyms) *Suggester {
-	return &Suggester{cb: cb, syn: syn, texts: map[string]*codeText{}, idf: map[string]float64{}, fixes: map[string]string{}, fams: map[string]string{}}
+	return &Suggester{cb: cb, syn: syn, texts: map[string]*codeText{}, idf: map[string]float64{}, fixes: map[string]string{}, fams: map[string]string{}, stem: index.NewStemmer()}
 }
 
 // candidates is how many codes the text search hands to the ranking.

@@ -346,11 +346,7 @@ func (s *Suggester) codeText(rel, code string) (*codeText, error) {
 	}
 	ct = &codeText{entry: e}
 	add := func(kind, text string) error {
-		v, err := s.variant(rel, kind, text)
-		if err != nil {
-			return err
-		}
-		ct.variants = append(ct.variants, v)
+		ct.variants = append(ct.variants, s.variant(kind, text))
 		return nil
 	}
 	if err := add("title", e.Title); err != nil {
@@ -387,64 +383,84 @@ func (s *Suggester) codeText(rel, code string) (*codeText, error) {
 	return ct, nil
 }
 
-func (s *Suggester) variant(rel, kind, text string) (variant, error) {
-	v := variant{kind: kind, text: text, words: map[string]bool{}}
-	all, err := s.cb.ix.Analyze(rel, text)
-	if err != nil {
-		return v, err
-	}
-	for _, w := range all {
-		v.words[w] = true
-	}
-	kept, negated := splitWithout(stripParens(text))
-	core, err := s.cb.ix.Analyze(rel, kept)
-	if err != nil {
-		return v, err
-	}
-	v.core = core
-	neg, err := s.cb.ix.Analyze(rel, negated)
-	if err != nil {
-		return v, err
-	}
-	v.negated = map[string]bool{}
-	for _, w := range neg {
-		v.negated[w] = true
-	}
-	return v, nil
-}
-
-// splitWithout separates the clauses a title negates ("without
-// bleeding"): when a chart does not mention bleeding, the code "without
-// bleeding" is the one to pick, so those words are not held against it;
-// and when the chart says "no bleeding", they are what it matches.
-func splitWithout(s string) (kept, negated string) {
-	var k, n strings.Builder
-	for _, clause := range strings.Split(s, ",") {
-		if i := strings.Index(strings.ToLower(clause), "without "); i >= 0 {
-			n.WriteString(clause[i+len("without "):])
-			n.WriteString(" ")
-			clause = clause[:i]
-		}
-		k.WriteString(clause)
-		k.WriteString(",")
-	}
-	return k.String(), n.String()
-}
-
-// stripParens drops nonessential modifiers and parenthesised code
-// references ("(E11.-)", "(mellitus)").
-func stripParens(s string) string {
-	var b strings.Builder
-	depth := 0
-	for _, r := range s {
+// variant analyses one text once: words inside parentheses or brackets
+// count for matching but are not held against the code, and words of a
+// clause the text negates ("without bleeding") go to negated.
+func (s *Suggester) variant(kind, text string) variant {
+	v := variant{kind: kind, text: text, words: map[string]bool{}, negated: map[string]bool{}}
+	opt := optionalSpans(text)
+	neg := withoutSpans(text)
+	for _, w := range s.stem.Words(text) {
+		v.words[w.Term] = true
 		switch {
-		case r == '(' || r == '[':
-			depth++
-		case (r == ')' || r == ']') && depth > 0:
-			depth--
-		case depth == 0:
-			b.WriteRune(r)
+		case inSpans(opt, w.Start):
+		case inSpans(neg, w.Start):
+			v.negated[w.Term] = true
+		default:
+			v.core = append(v.core, w.Term)
 		}
 	}
-	return b.String()
+	return v
+}
+
+type span struct{ start, end int }
+
+func inSpans(ss []span, i int) bool {
+	for _, s := range ss {
+		if i >= s.start && i < s.end {
+			return true
+		}
+	}
+	return false
+}
+
+// optionalSpans are the parenthesised or bracketed parts of a text:
+// nonessential modifiers and code references ("(mellitus)", "[I43]").
+func optionalSpans(s string) []span {
+	var out []span
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(', '[':
+			if depth == 0 {
+				start = i
+			}
+			depth++
+		case ')', ']':
+			if depth > 0 {
+				depth--
+				if depth == 0 {
+					out = append(out, span{start, i + 1})
+				}
+			}
+		}
+	}
+	if depth > 0 {
+		out = append(out, span{start, len(s)})
+	}
+	return out
+}
+
+// withoutSpans are the clauses a title negates: from "without" to the next
+// comma. When a chart does not mention bleeding, the code "without
+// bleeding" is the one to pick, so those words are not held against it;
+// when the chart says "no bleeding", they are what it matches.
+func withoutSpans(s string) []span {
+	var out []span
+	lower := strings.ToLower(s)
+	for from := 0; ; {
+		i := strings.Index(lower[from:], "without ")
+		if i < 0 {
+			return out
+		}
+		start := from + i + len("without ")
+		end := strings.IndexByte(lower[start:], ',')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		out = append(out, span{start, end})
+		from = end
+	}
 }

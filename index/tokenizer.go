@@ -1,9 +1,6 @@
 package index
 
 import (
-	"unicode"
-	"unicode/utf8"
-
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
 )
@@ -26,31 +23,10 @@ type wordTokenizer struct{}
 
 func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(input)/6+1)
-	start := -1
 	pos := 1
-	for i := 0; i < len(input); {
-		r, size := rune(input[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRune(input[i:])
-		}
-		word := r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') ||
-			r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
-		if word && start < 0 {
-			start = i
-		} else if !word && start >= 0 {
-			out = append(out, token(input, start, i, pos))
-			pos++
-			start = -1
-		}
-		i += size
-	}
-	if start >= 0 {
-		out = append(out, token(input, start, len(input), pos))
-	}
+	eachWord(string(input), func(start, end int) {
+		out = append(out, &analysis.Token{Term: input[start:end], Start: start, End: end, Position: pos, Type: analysis.AlphaNumeric})
+		pos++
+	})
 	return out
-}
-
-func token(input []byte, start, end, pos int) *analysis.Token {
-	typ := analysis.AlphaNumeric
-	return &analysis.Token{Term: input[start:end], Start: start, End: end, Position: pos, Type: typ}
 }
