@@ -35,7 +35,7 @@ const candidates = 120
 
 // minCoverage is the share of the query's weight a code's best text must
 // match to be offered at all: below it, "not found" is the honest answer.
-const minCoverage = 0.5
+const minCoverage = 0.45
 
 // Suggest ranks codes for one query.
 func (s *Suggester) Suggest(query string, opt SuggestOptions) (*SuggestResult, error) {
@@ -104,7 +104,7 @@ type reading struct {
 }
 
 func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string, opt SuggestOptions) ([]Suggestion, error) {
-	readings, err := s.read(rel, query)
+	readings, err := s.read(rel, sys, query)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func encounterOf(s string) (string, error) {
 
 // read turns a query into readings: abbreviations expanded, synonyms
 // attached, misspellings corrected against the index's own vocabulary.
-func (s *Suggester) read(rel, query string) ([]reading, error) {
+func (s *Suggester) read(rel string, sys codeset.System, query string) ([]reading, error) {
 	words := queryWords(query)
 	type slot struct {
 		label    string
@@ -256,7 +256,7 @@ func (s *Suggester) read(rel, query string) ([]reading, error) {
 		readings = next
 	}
 	for r := range readings {
-		if err := s.analyse(rel, &readings[r]); err != nil {
+		if err := s.analyse(rel, sys, &readings[r]); err != nil {
 			return nil, err
 		}
 	}
@@ -277,10 +277,11 @@ func (rd reading) clone() reading {
 	return c
 }
 
-// analyse stems each alternative, drops stop words and encounter words
-// (they choose a 7th character, not a code), fixes misspellings and weighs
+// analyse stems each alternative, drops stop words and, for ICD-10-CM,
+// encounter words (they choose a 7th character, not a code), fixes
+// misspellings and weighs
 // each concept by how rare its words are.
-func (s *Suggester) analyse(rel string, rd *reading) error {
+func (s *Suggester) analyse(rel string, sys codeset.System, rd *reading) error {
 	var kept []concept
 	for _, c := range rd.concepts {
 		var alts [][]string
@@ -294,7 +295,9 @@ func (s *Suggester) analyse(rel string, rd *reading) error {
 				if stopWords[t] {
 					continue
 				}
-				if e, ok := encounterWords[t]; ok && len(c.alts) == 1 {
+				// In ICD-10-CM the encounter picks a 7th character; in an
+				// HCPCS description ("subsequent visit") it is content.
+				if e, ok := encounterWords[t]; ok && len(c.alts) == 1 && sys == codeset.ICD10CM {
 					rd.enc = e
 					continue
 				}

@@ -122,10 +122,10 @@ func TestSuggestDevSet(t *testing.T) {
 		t.Log("miss:", m)
 	}
 	floors := map[string]struct{ top1, top10 float64 }{
-		"plain":  {55, 68},
-		"older":  {58, 78},
-		"abbrev": {54, 64},
-		"hcpcs":  {40, 60},
+		"plain":  {70, 81},
+		"older":  {60, 82},
+		"abbrev": {60, 75},
+		"hcpcs":  {65, 85},
 	}
 	for k, f := range floors {
 		v := byKind[k]

@@ -33,8 +33,8 @@ type codeText struct {
 // an index entry's path words are mostly the book's structure.
 const (
 	// minSearchIDF leaves out of the text search words found in more than
-	// about one document in twenty.
-	minSearchIDF = 3.0
+	// about one document in fifty.
+	minSearchIDF = 4.0
 	hcpcsPrior   = 0.12
 	// headerPenalty puts billable codes before headers that match as well:
 	// a header cannot go on a claim.
@@ -91,7 +91,9 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 		if err != nil {
 			return nil, err
 		}
-		if ct == nil {
+		if ct == nil || ct.entry.HCPCS != nil && ct.entry.HCPCS.IsModifier {
+			// A modifier says how a service was done; it is never the
+			// code for what the chart describes.
 			continue
 		}
 		bestScore, bestCov, why := -1.0, 0.0, ""
