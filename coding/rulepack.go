@@ -297,13 +297,6 @@ func patterns(ps []string, icd bool) ([]CodeRef, error) {
 	return out, nil
 }
 
-// apply runs the pack's rules on a claim; dx are the normalised diagnoses.
-func (p *RulePack) apply(rep *Report, c *Claim, dx []string) {
-	for _, r := range p.Rules {
-		r.apply(rep, c, dx)
-	}
-}
-
 func (r *Rule) active(c *Claim) bool {
 	if r.Effective == nil || c.Date.IsZero() {
 		return true

@@ -35,7 +35,10 @@ const (
 	// minSearchIDF leaves out of the text search words found in more than
 	// about one document in fifty.
 	minSearchIDF = 4.0
-	hcpcsPrior   = 0.12
+	// minFilterDocs: only a large index has words common enough to skip;
+	// in a small one (the sample) every word may be the one that finds.
+	minFilterDocs = 20000
+	hcpcsPrior    = 0.12
 	// headerPenalty puts billable codes before headers that match as well:
 	// a header cannot go on a claim.
 	headerPenalty = 0.2
@@ -46,6 +49,10 @@ const (
 func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string) ([]Suggestion, error) {
 	var terms []index.WeightedTerm
 	seen := map[string]bool{}
+	docs, err := s.cb.ix.DocCount(rel)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range rd.concepts {
 		for _, a := range c.alts {
 			for _, t := range a {
@@ -57,7 +64,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 				// nothing the rarer words do not, and cost the most to search.
 				if idf, err := s.termIDF(rel, t); err != nil {
 					return nil, err
-				} else if idf < minSearchIDF {
+				} else if idf < minSearchIDF && docs > minFilterDocs {
 					continue
 				}
 				terms = append(terms, index.WeightedTerm{Term: t, Boost: c.weight})
