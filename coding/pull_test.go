@@ -645,13 +645,13 @@ func TestPullClickThrough(t *testing.T) {
 	if len(s.reqs()) != 0 {
 		t.Errorf("%d requests for a skipped release", len(s.reqs()))
 	}
-	// With --include-licensed it is fetched; medcode does not load NCCI
-	// tables, so it stays in the cache.
+	// With --include-licensed it is fetched; a legacy ncci-ptp entry is not
+	// a release medcode loads, so it stays in the cache.
 	rep, err := Pull(context.Background(), dir, PullRequest{Catalog: cat, Release: "ncci-ptp-2026-q1", IncludeLicensed: true, Client: s.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Releases) != 1 || rep.Releases[0].Loaded || !strings.Contains(rep.Releases[0].Note, "does not load") {
+	if len(rep.Releases) != 1 || rep.Releases[0].Loaded || !strings.Contains(rep.Releases[0].Note, "only as the ncci system") {
 		t.Errorf("releases %+v", rep.Releases)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "cache", "ncci-ptp-2026-q1", "ptp-f1.zip")); err != nil {
