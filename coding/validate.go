@@ -69,11 +69,15 @@ func (v *Validator) release(sys codeset.System, d time.Time) (*index.ReleaseInfo
 // dxInfo is what the edits need about one diagnosis code, with the notes of
 // its chapter, block and ancestors gathered.
 type dxInfo struct {
-	entry    *index.Entry
-	excl1    []noteRefs
-	excl2    []noteRefs
-	first    []noteRefs // code first
-	manifest bool
+	entry *index.Entry
+	excl1 []noteRefs
+	excl2 []noteRefs
+	first []noteRefs // code first
+	// additional are the code's own and its category's "use additional
+	// code" notes that name codes.
+	additional        []noteRefs
+	additionalFinding *Finding // written once, on first need
+	manifest          bool
 
 	// The validity finding depends only on the code and release, and a
 	// header's takes a scan of the codes below it: computed once.
@@ -220,12 +224,27 @@ func (v *Validator) dx(rel *index.ReleaseInfo, code string) (*dxInfo, error) {
 					}
 				case "code_first":
 					info.first = append(info.first, nr)
+				case "use_additional_code":
+					// A chapter's or block's "use additional code" names
+					// what may apply to any of hundreds of codes; only
+					// the code's own and its category's are a partner
+					// the claim should carry.
+					if !strings.HasPrefix(n.From, "chapter ") && !strings.Contains(n.From, "-") {
+						info.additional = append(info.additional, nr)
+					}
 				}
 			}
 		}
 		// The convention: a manifestation code says "in diseases classified
 		// elsewhere" and carries a "code first" note for its etiology.
 		info.manifest = strings.Contains(strings.ToLower(e.Title), "in diseases classified elsewhere") && len(info.first) > 0
+		if !info.manifest {
+			// The Alphabetic Index prints manifestation codes in brackets
+			// after their etiology ("Amyloid heart E85.4 [I43]").
+			if info.manifest, err = v.cb.ix.IsManifestation(rel.ID, code); err != nil {
+				return nil, err
+			}
+		}
 	}
 	v.cache[key] = info
 	return info, nil
@@ -343,31 +362,50 @@ func matchesAny(refs []CodeRef, code string) bool {
 // ("code first") should be on the claim.
 func (v *Validator) sequencing(rep *Report, dx []string, infos []*dxInfo) {
 	for i, info := range infos {
-		if info == nil || info.entry == nil || !info.manifest {
+		if info == nil || info.entry == nil {
 			continue
 		}
 		code := codeset.DotICD(dx[i])
-		src := "code first at " + info.first[0].from + ": " + info.first[0].text
+		if len(info.additional) > 0 && !partnerOnClaim(dx, i, info.additional) {
+			if info.additionalFinding == nil {
+				n := info.additional[0]
+				info.additionalFinding = &Finding{Rule: "use-additional-missing", Severity: SeverityWarning, Codes: []string{code},
+					Message: code + " says to use an additional code where it applies, and none of the codes it names is on the claim",
+					Source:  "use additional code at " + n.from + ": " + n.text}
+			}
+			rep.add(*info.additionalFinding)
+		}
+		if !info.manifest {
+			continue
+		}
+		src := "Alphabetic Index: printed in brackets as a manifestation"
+		if len(info.first) > 0 {
+			src = "code first at " + info.first[0].from + ": " + info.first[0].text
+		}
 		if i == 0 {
 			rep.add(Finding{Rule: "manifestation-principal", Severity: SeverityError, Codes: []string{code},
 				Message: fmt.Sprintf("%s is a manifestation code and cannot be the principal or first-listed diagnosis; sequence the underlying condition first", code), Source: src})
 		}
-		found := false
-		for j, other := range dx {
-			if j == i || other == "" {
-				continue
-			}
-			for _, n := range info.first {
-				if matchesAny(n.refs, other) {
-					found = true
-				}
-			}
-		}
-		if !found {
+		if len(info.first) > 0 && !partnerOnClaim(dx, i, info.first) {
 			rep.add(Finding{Rule: "code-first-missing", Severity: SeverityWarning, Codes: []string{code},
 				Message: fmt.Sprintf("%s says to code first the underlying condition, and none of the codes it names is on the claim", code), Source: src})
 		}
 	}
+}
+
+// partnerOnClaim reports whether another diagnosis matches the notes' codes.
+func partnerOnClaim(dx []string, self int, notes []noteRefs) bool {
+	for j, other := range dx {
+		if j == self || other == "" {
+			continue
+		}
+		for _, n := range notes {
+			if matchesAny(n.refs, other) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // procedures checks HCPCS validity on the date of service and modifiers.

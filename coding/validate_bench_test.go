@@ -51,6 +51,23 @@ func BenchmarkValidateClaim(b *testing.B) {
 	}
 }
 
+// TestManifestationFromIndexBrackets: G13.0 has no "in diseases classified
+// elsewhere" title, but the Alphabetic Index prints it in brackets.
+func TestManifestationFromIndexBrackets(t *testing.T) {
+	cb, err := OpenCodebook(fullIndex(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cb.Close()
+	rep, err := cb.NewValidator(nil, Settings{}).Validate(&Claim{Dx: []string{"G13.0", "C34.90"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rulesOf(rep); !strings.Contains(got, "manifestation-principal:G13.0") {
+		t.Errorf("want manifestation-principal:G13.0 in %s", got)
+	}
+}
+
 func TestValidateOfficial(t *testing.T) {
 	cb, err := OpenCodebook(fullIndex(t))
 	if err != nil {

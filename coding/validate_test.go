@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func sampleBook(t *testing.T) *Codebook {
@@ -44,7 +45,10 @@ func TestValidateSample(t *testing.T) {
 		{"type 1 with type 2", Claim{Dx: []string{"E10.9", "E11.9"}}, []string{"excludes1:E10.9+E11.9"}, nil},
 		{"F32.9 with F33.9", Claim{Dx: []string{"F32.9", "F33.9"}}, []string{"excludes1:F32.9+F33.9"}, nil},
 		{"J44.9 with J43.9", Claim{Dx: []string{"J44.9", "J43.9"}}, []string{"excludes1:J44.9+J43.9"}, nil},
-		{"clean", Claim{Dx: []string{"E11.9", "I10"}}, nil, []string{"excludes1"}},
+		{"clean", Claim{Dx: []string{"I10", "E78.5"}}, nil, []string{"excludes1", "use-additional"}},
+		{"use additional code", Claim{Dx: []string{"E11.9"}}, []string{"use-additional-missing:E11.9"}, nil},
+		{"use additional code present", Claim{Dx: []string{"E11.9", "Z79.4"}}, nil, []string{"use-additional-missing"}},
+		{"terminated HCPCS", Claim{Dx: []string{"I10"}, Date: time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC), Px: []Procedure{{Code: "G0202", Units: 1}}}, []string{"px-not-effective:G0202"}, nil},
 		{"manifestation first", Claim{Dx: []string{"G63", "E11.42"}}, []string{"manifestation-principal:G63"}, nil},
 		{"missing 7th character", Claim{Dx: []string{"S72.001"}}, []string{"dx-seventh-character:S72.001"}, nil},
 		{"header", Claim{Dx: []string{"E11"}}, []string{"dx-header:E11"}, nil},

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -158,6 +159,9 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 				info.TermsByBook[book] = n
 				info.Terms += n
 			}
+		}
+		if err := writeManifestations(tx); err != nil {
+			return err
 		}
 		if nb := tx.Bucket(bucketNotes); nb != nil {
 			info.Notes = 0
@@ -421,4 +425,46 @@ func copyKey(dst *bolt.Bucket, from *bolt.DB, bucket, key []byte) error {
 		}
 		return nil
 	})
+}
+
+var bucketManif = []byte("manif")
+
+// writeManifestations records the codes the Alphabetic Index prints in
+// brackets after an etiology ("Amyloid heart E85.4 [I43]"): manifestation
+// codes, which may not be sequenced first. It is derived from the kept and
+// new term buckets alike, so it is rebuilt on every load of the release.
+func writeManifestations(tx *bolt.Tx) error {
+	tb := tx.Bucket(termBucket(codeset.BookDiseases))
+	if tb == nil {
+		return nil
+	}
+	codes := map[string]bool{}
+	err := tb.ForEach(func(_, v []byte) error {
+		if !bytes.Contains(v, []byte(`"manif"`)) {
+			return nil
+		}
+		var ts []Term
+		if err := json.Unmarshal(v, &ts); err != nil {
+			return err
+		}
+		for _, t := range ts {
+			if t.Manif != "" {
+				codes[t.Manif] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	mb, err := tx.CreateBucket(bucketManif)
+	if err != nil {
+		return err
+	}
+	for c := range codes {
+		if err := mb.Put([]byte(c), []byte{1}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package index
 import (
 	"errors"
 	"fmt"
+	bolt "go.etcd.io/bbolt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -200,4 +201,25 @@ func (ix *Index) Size() int64 {
 		return nil
 	})
 	return n
+}
+
+// IsManifestation reports whether the Alphabetic Index prints a code, or a
+// category above it, in brackets as a manifestation.
+func (ix *Index) IsManifestation(release, code string) (bool, error) {
+	s, err := ix.store(release)
+	if err != nil {
+		return false, err
+	}
+	found := false
+	err = s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketManif)
+		if b == nil {
+			return nil
+		}
+		for c := code; c != "" && !found; c = codeset.ICDParent(c) {
+			found = b.Get([]byte(c)) != nil
+		}
+		return nil
+	})
+	return found, err
 }
