@@ -46,6 +46,9 @@ func (r *BatchResult) AppendJSON(b []byte) []byte {
 }
 
 func (f *Finding) appendJSON(b []byte) []byte {
+	if f.enc != nil {
+		return append(b, f.enc...)
+	}
 	b = append(b, `{"rule":`...)
 	b = appendJSONString(b, f.Rule)
 	b = append(b, `,"severity":`...)

@@ -34,6 +34,17 @@ type Finding struct {
 	// Source is where the edit comes from: the note text, the rule pack and
 	// its reference.
 	Source string `json:"source,omitempty"`
+
+	// enc is the finding's JSON, written once for findings that are cached
+	// and reported again and again; copies share it, and a sealed finding
+	// is never changed.
+	enc []byte
+}
+
+// sealed returns the finding with its JSON written, for caching.
+func sealed(f Finding) *Finding {
+	f.enc = f.appendJSON(nil)
+	return &f
 }
 
 // Check is one edit that ran or could not run, so a report says what was

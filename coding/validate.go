@@ -101,7 +101,7 @@ func (cb *Codebook) NewValidator(packs []*RulePack, settings Settings) *Validato
 // Validate runs the edits on one claim. Findings come out in a stable
 // order: by rule, then codes.
 func (v *Validator) Validate(c *Claim) (*Report, error) {
-	rep := &Report{Findings: []Finding{}}
+	rep := &Report{Findings: make([]Finding, 0, 8), Checks: make([]Check, 0, 2)}
 	icd, _, err := v.release(codeset.ICD10CM, c.Date)
 	if err != nil {
 		return nil, err
@@ -131,7 +131,7 @@ func (v *Validator) Validate(c *Claim) (*Report, error) {
 			if f, ok, err := v.validity(icd, code, info); err != nil {
 				info.validErr = err
 			} else if ok {
-				info.invalid = &f
+				info.invalid = sealed(f)
 			}
 		})
 		if info.validErr != nil {
@@ -341,7 +341,7 @@ func (v *Validator) pairFindings(rel, a, b string, ia, ib *dxInfo) []Finding {
 				if kind.rule == "excludes2" {
 					msg = fmt.Sprintf("%s and %s may both be coded if both conditions are present (Excludes2 at %s)", x, y, n.from)
 				}
-				fs = append(fs, Finding{Rule: kind.rule, Severity: kind.sev, Codes: []string{x, y}, Message: msg, Source: kind.rule + " at " + n.from + ": " + n.text})
+				fs = append(fs, *sealed(Finding{Rule: kind.rule, Severity: kind.sev, Codes: []string{x, y}, Message: msg, Source: kind.rule + " at " + n.from + ": " + n.text}))
 			}
 		}
 	}
@@ -369,9 +369,9 @@ func (v *Validator) sequencing(rep *Report, dx []string, infos []*dxInfo) {
 		if len(info.additional) > 0 && !partnerOnClaim(dx, i, info.additional) {
 			if info.additionalFinding == nil {
 				n := info.additional[0]
-				info.additionalFinding = &Finding{Rule: "use-additional-missing", Severity: SeverityWarning, Codes: []string{code},
+				info.additionalFinding = sealed(Finding{Rule: "use-additional-missing", Severity: SeverityWarning, Codes: []string{code},
 					Message: code + " says to use an additional code where it applies, and none of the codes it names is on the claim",
-					Source:  "use additional code at " + n.from + ": " + n.text}
+					Source:  "use additional code at " + n.from + ": " + n.text})
 			}
 			rep.add(*info.additionalFinding)
 		}
@@ -507,8 +507,8 @@ func codesLess(a, b []string) bool {
 func (v *Validator) cptFinding(code string) *Finding {
 	f, ok := v.cpt[code]
 	if !ok {
-		f = &Finding{Rule: "px-cpt-unchecked", Severity: SeverityInfo, Codes: []string{code},
-			Message: code + " is a CPT code: the HCPCS Level II file does not list CPT codes, so its validity was not checked"}
+		f = sealed(Finding{Rule: "px-cpt-unchecked", Severity: SeverityInfo, Codes: []string{code},
+			Message: code + " is a CPT code: the HCPCS Level II file does not list CPT codes, so its validity was not checked"})
 		v.cpt[code] = f
 	}
 	return f

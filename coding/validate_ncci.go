@@ -105,10 +105,10 @@ func (v *Validator) ptp(rep *Report, c *Claim, rel *index.ReleaseInfo, setting s
 					continue
 				}
 				if e.row.Modifier == 1 && (hasNCCIModifier(*b) || either && hasNCCIModifier(*a)) {
-					rep.add(Finding{Rule: "ncci-ptp-bypassed", Severity: SeverityInfo, Codes: e.codes, Message: e.bypassed, Source: e.source})
+					rep.add(*e.bypassed)
 					continue
 				}
-				rep.add(Finding{Rule: "ncci-ptp", Severity: SeverityError, Codes: e.codes, Message: e.denied, Source: e.source})
+				rep.add(*e.denied)
 			}
 		}
 	}
@@ -126,9 +126,8 @@ func firstIndex(px []Procedure, code string) int {
 
 // ptpEdit is a PTP row of the setting with its messages written once.
 type ptpEdit struct {
-	row                      index.PTPRow
-	codes                    []string
-	denied, bypassed, source string
+	row              index.PTPRow
+	denied, bypassed *Finding
 }
 
 func (v *Validator) ptpEdits(rel *index.ReleaseInfo, a, b, setting string) ([]ptpEdit, error) {
@@ -155,8 +154,11 @@ func (v *Validator) ptpEdits(rel *index.ReleaseInfo, a, b, setting string) ([]pt
 		} else {
 			denied += "; no modifier allows both (modifier indicator 0)"
 		}
-		es = append(es, ptpEdit{row: r, codes: []string{a, b}, source: src, denied: denied,
-			bypassed: fmt.Sprintf("%s is bundled into %s, reported separately with an NCCI-associated modifier", b, a)})
+		codes := []string{a, b}
+		es = append(es, ptpEdit{row: r,
+			denied: sealed(Finding{Rule: "ncci-ptp", Severity: SeverityError, Codes: codes, Message: denied, Source: src}),
+			bypassed: sealed(Finding{Rule: "ncci-ptp-bypassed", Severity: SeverityInfo, Codes: codes,
+				Message: fmt.Sprintf("%s is bundled into %s, reported separately with an NCCI-associated modifier", b, a), Source: src})})
 	}
 	v.ptpc[key] = es
 	return es, nil
