@@ -2,7 +2,6 @@ package coding
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -172,16 +171,7 @@ func (v *Validator) Validate(c *Claim) (*Report, error) {
 	if err := v.ncci(rep, c); err != nil {
 		return nil, err
 	}
-	sort.SliceStable(rep.Findings, func(i, j int) bool {
-		a, b := &rep.Findings[i], &rep.Findings[j]
-		if a.Severity != b.Severity {
-			return a.Severity.rank() > b.Severity.rank()
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		return codesLess(a.Codes, b.Codes)
-	})
+	sortFindings(rep.Findings)
 	return rep, nil
 }
 
@@ -365,9 +355,9 @@ func (v *Validator) sequencing(rep *Report, dx []string, infos []*dxInfo) {
 		if info == nil || info.entry == nil {
 			continue
 		}
-		code := codeset.DotICD(dx[i])
 		if len(info.additional) > 0 && !partnerOnClaim(dx, i, info.additional) {
 			if info.additionalFinding == nil {
+				code := codeset.DotICD(dx[i])
 				n := info.additional[0]
 				info.additionalFinding = sealed(Finding{Rule: "use-additional-missing", Severity: SeverityWarning, Codes: []string{code},
 					Message: code + " says to use an additional code where it applies, and none of the codes it names is on the claim",
@@ -378,6 +368,7 @@ func (v *Validator) sequencing(rep *Report, dx []string, infos []*dxInfo) {
 		if !info.manifest {
 			continue
 		}
+		code := codeset.DotICD(dx[i])
 		src := "Alphabetic Index: printed in brackets as a manifestation"
 		if len(info.first) > 0 {
 			src = "code first at " + info.first[0].from + ": " + info.first[0].text
@@ -585,3 +576,22 @@ func (v *Validator) normalize(s string) (string, error) {
 
 // maxNormCache bounds the normalisation cache against a file of garbage.
 const maxNormCache = 200000
+
+// sortFindings orders findings by severity, rule and codes. A claim has a
+// handful, so an insertion sort beats sort.SliceStable's reflection.
+func sortFindings(fs []Finding) {
+	less := func(a, b *Finding) bool {
+		if a.Severity != b.Severity {
+			return a.Severity.rank() > b.Severity.rank()
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return codesLess(a.Codes, b.Codes)
+	}
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && less(&fs[j], &fs[j-1]); j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
+	}
+}
