@@ -196,7 +196,7 @@ func (cb *Codebook) showICD(input string, rel *index.ReleaseInfo, date time.Time
 		return nil, err
 	}
 	for _, t := range terms {
-		v.Terms = append(v.Terms, TermView{Book: t.Book, Text: t.Text, Column: t.Column, Manif: dotIf(t.Manif)})
+		v.Terms = append(v.Terms, TermView{Book: t.Book, Text: t.Text, Column: t.Column, Manif: dotIf(t.Manif), See: t.See})
 	}
 	if !date.IsZero() {
 		v.Validity = icdValidity(v, rel, date)

@@ -71,6 +71,7 @@ type TermView struct {
 	Text   string            `json:"text"`
 	Column string            `json:"column,omitempty"`
 	Manif  string            `json:"manifestation,omitempty"`
+	See    string            `json:"see,omitempty"`
 }
 
 // HCPCSView spells out an HCPCS record for a coder.

@@ -382,6 +382,9 @@ func (s *Suggester) codeText(rel, code string) (*codeText, error) {
 		if t.Column != "" {
 			text += " > " + t.Column
 		}
+		if t.See != "" {
+			text += " (see " + t.See + ")"
+		}
 		if err := add("index", text); err != nil {
 			return nil, err
 		}

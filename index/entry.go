@@ -37,6 +37,9 @@ type Term struct {
 	Text   string            `json:"text"`
 	Column string            `json:"column,omitempty"`
 	Manif  string            `json:"manif,omitempty"`
+	// See is the entry this one refers to, for an entry that is only a
+	// cross-reference ("Grippe - see Influenza").
+	See string `json:"see,omitempty"`
 }
 
 // Chapter and Section give a code its place in the Tabular List.

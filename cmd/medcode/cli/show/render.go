@@ -152,6 +152,9 @@ func termLine(t coding.TermView) string {
 	if t.Manif != "" {
 		s += " with manifestation [" + t.Manif + "]"
 	}
+	if t.See != "" {
+		s += " (see " + t.See + ")"
+	}
 	if t.Book != "index" {
 		s = string(t.Book) + ": " + s
 	}
