@@ -178,6 +178,11 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 			// Chart text is mostly diagnoses, and HCPCS quality-reporting
 			// codes quote diagnoses; an HCPCS code must match clearly better.
 			bestScore -= hcpcsPrior
+			if r := ct.entry.HCPCS; r != nil && strings.TrimSpace(r.BETOS) == "Z2" {
+				// BETOS Z2, "undefined": mostly quality-data codes, which
+				// report that something was documented, not a service.
+				bestScore -= hcpcsPrior
+			}
 		}
 		if ct.entry.Billable {
 			bestScore += 0.02
