@@ -2,16 +2,11 @@
 package load
 
 import (
-	"fmt"
-	"io"
-
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
 	"github.com/medcode/medcode/coding"
-	"github.com/medcode/medcode/index"
 )
 
 // Options are the inputs of `load`.
@@ -70,9 +65,9 @@ func runLoad(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	prog := newProgress(opts.IO)
-	rep, err := coding.Load(dir, coding.LoadRequest{Paths: opts.Paths, Release: opts.Release, Replace: opts.Replace, Progress: prog.update})
-	prog.finish()
+	prog := cmdutil.NewProgress(opts.IO)
+	rep, err := coding.Load(dir, coding.LoadRequest{Paths: opts.Paths, Release: opts.Release, Replace: opts.Replace, Progress: prog.Stage})
+	prog.Finish()
 	if err != nil {
 		return err
 	}
@@ -82,48 +77,4 @@ func runLoad(opts *Options) error {
 	}
 	render(opts.IO.Out, opts.IO.Styles(), rep, dir)
 	return nil
-}
-
-// progress draws one bar per stage on stderr, only on a terminal.
-type progress struct {
-	w     io.Writer
-	tty   bool
-	stage string
-	bar   *progressbar.ProgressBar
-}
-
-func newProgress(io *iostreams.IOStreams) *progress {
-	return &progress{w: io.ErrOut, tty: io.IsStderrTTY()}
-}
-
-func (p *progress) update(ev index.Progress) {
-	if !p.tty {
-		return
-	}
-	if ev.Stage != p.stage {
-		p.finish()
-		p.stage = ev.Stage
-		total := ev.Total
-		if total <= 0 {
-			total = -1
-		}
-		p.bar = progressbar.NewOptions(total,
-			progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetDescription(fmt.Sprintf("%-22s", ev.Stage)),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionClearOnFinish(),
-			progressbar.OptionShowCount(),
-		)
-	}
-	if ev.Total > 0 {
-		p.bar.ChangeMax(ev.Total)
-		p.bar.Set(ev.Done)
-	}
-}
-
-func (p *progress) finish() {
-	if p.bar != nil {
-		p.bar.Finish()
-		p.bar = nil
-	}
 }

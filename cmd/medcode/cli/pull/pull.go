@@ -5,21 +5,18 @@ package pull
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/signal"
 	"regexp"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
 	"github.com/medcode/medcode/codeset"
 	"github.com/medcode/medcode/coding"
-	"github.com/medcode/medcode/index"
 )
 
 // Options are the inputs of `pull`.
@@ -160,12 +157,14 @@ func runPull(opts *Options) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	prog := newProgress(opts.IO)
+	prog := cmdutil.NewProgress(opts.IO)
 	req.OnPlan = func(p *coding.PullPlan) { renderPlan(opts.IO.ErrOut, p) }
-	req.Progress = prog.download
-	req.LoadProgress = prog.load
+	req.Progress = func(ev coding.DownloadProgress) {
+		prog.Bytes(ev.Release+"/"+ev.File, shorten(ev.File, 40), ev.Done, ev.Total)
+	}
+	req.LoadProgress = prog.Stage
 	rep, err := coding.Pull(ctx, dir, req)
-	prog.finish()
+	prog.Finish()
 	if err != nil {
 		return err
 	}
@@ -175,75 +174,6 @@ func runPull(opts *Options) error {
 	}
 	render(opts.IO.Out, opts.IO.Styles(), rep, dir)
 	return nil
-}
-
-// progress draws a byte bar per download and a bar per load stage on
-// stderr, only on a terminal.
-type progress struct {
-	w   io.Writer
-	tty bool
-	key string
-	bar *progressbar.ProgressBar
-}
-
-func newProgress(io *iostreams.IOStreams) *progress {
-	return &progress{w: io.ErrOut, tty: io.IsStderrTTY()}
-}
-
-func (p *progress) download(ev coding.DownloadProgress) {
-	if !p.tty {
-		return
-	}
-	key := ev.Release + "/" + ev.File
-	if key != p.key {
-		p.finish()
-		p.key = key
-		p.bar = progressbar.NewOptions64(ev.Total,
-			progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetDescription(shorten(ev.File, 40)),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionShowBytes(true),
-			progressbar.OptionClearOnFinish(),
-			progressbar.OptionThrottle(100*time.Millisecond),
-		)
-	}
-	if ev.Total > 0 {
-		p.bar.ChangeMax64(ev.Total)
-	}
-	p.bar.Set64(ev.Done)
-}
-
-func (p *progress) load(ev index.Progress) {
-	if !p.tty {
-		return
-	}
-	if ev.Stage != p.key {
-		p.finish()
-		p.key = ev.Stage
-		total := ev.Total
-		if total <= 0 {
-			total = -1
-		}
-		p.bar = progressbar.NewOptions(total,
-			progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetDescription(fmt.Sprintf("%-22s", ev.Stage)),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionClearOnFinish(),
-			progressbar.OptionShowCount(),
-		)
-	}
-	if ev.Total > 0 {
-		p.bar.ChangeMax(ev.Total)
-		p.bar.Set(ev.Done)
-	}
-}
-
-func (p *progress) finish() {
-	if p.bar != nil {
-		p.bar.Finish()
-		p.bar = nil
-	}
-	p.key = ""
 }
 
 func shorten(s string, n int) string {
