@@ -100,7 +100,7 @@ func (cb *Codebook) NewValidator(packs []*RulePack, settings Settings) *Validato
 // Validate runs the edits on one claim. Findings come out in a stable
 // order: by rule, then codes.
 func (v *Validator) Validate(c *Claim) (*Report, error) {
-	rep := &Report{Findings: make([]Finding, 0, 8), Checks: make([]Check, 0, 2)}
+	rep := &Report{Findings: make([]Finding, 0, 4), Checks: make([]Check, 0, 2)}
 	icd, _, err := v.release(codeset.ICD10CM, c.Date)
 	if err != nil {
 		return nil, err
