@@ -44,7 +44,8 @@ type BatchSummary struct {
 	// Checks are the edits that could not run (no NCCI table, ...), once.
 	Checks []Check `json:"not_checked,omitempty"`
 
-	codes map[string]int
+	codes  map[string]int
+	checks map[string]Check
 }
 
 // CodeCount is how many findings name a code.
@@ -70,6 +71,7 @@ type chunk struct {
 	seq     int
 	records []*ClaimRecord
 	results []*BatchResult
+	sum     *BatchSummary // the chunk's totals, made by its worker
 }
 
 // ValidateStream validates every record a reader yields, on all cores,
@@ -131,6 +133,7 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 				v := cb.NewValidator(opt.Packs, opt.Settings)
 				for c := range jobs {
 					c.results = make([]*BatchResult, len(c.records))
+					c.sum = newSummary()
 					for i, r := range c.records {
 						res, err := v.result(r)
 						if err != nil {
@@ -138,6 +141,7 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 							cancel()
 							return
 						}
+						c.sum.add(res)
 						c.results[i] = res
 					}
 					c.records = nil
@@ -155,8 +159,7 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 		close(done)
 	}()
 
-	sum := &BatchSummary{ByRule: map[string]int{}, codes: map[string]int{}}
-	checks := map[string]Check{}
+	sum := newSummary()
 	pending := map[int]*chunk{}
 	next := 0
 	var emitErr error
@@ -172,8 +175,8 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 			}
 			delete(pending, next)
 			next++
+			sum.merge(p.sum)
 			for _, r := range p.results {
-				sum.add(r, checks)
 				if err := emit(r); err != nil {
 					emitErr = err
 					cancel()
@@ -194,7 +197,7 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 	if err := <-readErr; err != nil {
 		return nil, err
 	}
-	sum.finish(checks)
+	sum.finish()
 	return sum, nil
 }
 
@@ -224,7 +227,11 @@ func (v *Validator) result(r *ClaimRecord) (*BatchResult, error) {
 	return res, nil
 }
 
-func (s *BatchSummary) add(r *BatchResult, checks map[string]Check) {
+func newSummary() *BatchSummary {
+	return &BatchSummary{ByRule: map[string]int{}, codes: map[string]int{}, checks: map[string]Check{}}
+}
+
+func (s *BatchSummary) add(r *BatchResult) {
 	s.Claims++
 	switch {
 	case r.Status == StatusUnreadable:
@@ -244,16 +251,35 @@ func (s *BatchSummary) add(r *BatchResult, checks map[string]Check) {
 	}
 	for _, c := range r.checks {
 		if !c.Checked {
-			checks[c.Rule] = c
+			s.checks[c.Rule] = c
 		}
 	}
 	r.checks = nil
 }
 
+// merge adds a chunk's totals.
+func (s *BatchSummary) merge(o *BatchSummary) {
+	s.Claims += o.Claims
+	s.Clean += o.Clean
+	s.WithErrors += o.WithErrors
+	s.WithWarnings += o.WithWarnings
+	s.Unreadable += o.Unreadable
+	for k, v := range o.ByRule {
+		s.ByRule[k] += v
+	}
+	for k, v := range o.codes {
+		s.codes[k] += v
+	}
+	for k, v := range o.checks {
+		s.checks[k] = v
+	}
+}
+
 // topCodes is how many codes the summary names.
 const topCodes = 10
 
-func (s *BatchSummary) finish(checks map[string]Check) {
+func (s *BatchSummary) finish() {
+	checks := s.checks
 	for c, n := range s.codes {
 		s.TopCodes = append(s.TopCodes, CodeCount{c, n})
 	}
