@@ -30,8 +30,11 @@ type Validator struct {
 	ruleHits map[codeKey][]*Rule
 	cpt      map[string]*Finding
 	norm     map[string]normalized
-	muec     map[codeKey][]index.MUERow
-	rels     map[relKey]relPick
+
+	dxBuf   []string
+	infoBuf []*dxInfo
+	muec    map[codeKey][]index.MUERow
+	rels    map[relKey]relPick
 }
 
 // codeKey and pairKey key the caches without building strings: at batch
@@ -109,8 +112,9 @@ func (v *Validator) Validate(c *Claim) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	dx := make([]string, len(c.Dx))
-	infos := make([]*dxInfo, len(c.Dx))
+	// Scratch reused from claim to claim: nothing keeps them past Validate.
+	dx := growStrings(&v.dxBuf, len(c.Dx))
+	infos := growInfos(&v.infoBuf, len(c.Dx))
 	for i, d := range c.Dx {
 		code, err := v.normalize(d)
 		if err != nil {
@@ -594,4 +598,22 @@ func sortFindings(fs []Finding) {
 			fs[j], fs[j-1] = fs[j-1], fs[j]
 		}
 	}
+}
+
+func growStrings(buf *[]string, n int) []string {
+	if cap(*buf) < n {
+		*buf = make([]string, n)
+	}
+	s := (*buf)[:n]
+	clear(s)
+	return s
+}
+
+func growInfos(buf *[]*dxInfo, n int) []*dxInfo {
+	if cap(*buf) < n {
+		*buf = make([]*dxInfo, n)
+	}
+	s := (*buf)[:n]
+	clear(s)
+	return s
 }
