@@ -136,7 +136,9 @@ func queryWords(s string) []string {
 	flush := func() {
 		if cur.Len() > 0 {
 			w := strings.Trim(cur.String(), "/")
-			if w != "" {
+			// Articles carry nothing and would break phrase matches
+			// ("blood in the urine"); "a" stays, as in "influenza A".
+			if w != "" && w != "the" && w != "an" {
 				out = append(out, w)
 			}
 			cur.Reset()
