@@ -249,7 +249,9 @@ func (s *Suggester) read(rel string, sys codeset.System, query string) ([]readin
 					break
 				}
 				c := rd.clone()
-				c.add(sl.label, append([]string{m}, s.syn.equiv[m]...), sl.label+" = "+m+" (one of "+strings.Join(sl.meanings, ", ")+")")
+				if m != "" {
+					c.add(sl.label, append([]string{m}, s.syn.equiv[m]...), sl.label+" = "+m+" (one of "+strings.Join(sl.meanings, ", ")+")")
+				}
 				next = append(next, c)
 			}
 		}

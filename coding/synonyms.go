@@ -70,7 +70,9 @@ func (s *Synonyms) add(b []byte, name string) error {
 		}
 		vals := make([]string, 0, len(v))
 		for _, x := range v {
-			if x = normPhrase(x); x != "" {
+			// "" among several meanings is the reading in which the
+			// abbreviation says nothing to code ("s/p fall" is the fall).
+			if x = normPhrase(x); x != "" || len(v) > 1 {
 				vals = append(vals, x)
 			}
 		}
