@@ -27,20 +27,30 @@ var kindBook = map[codeset.Kind]codeset.IndexBook{
 	codeset.KindNeoplasm: codeset.BookNeoplasms,
 }
 
+// createRelease makes a release's directory and bbolt file. Writes skip
+// fsync: the whole generation is synced before it is swapped in.
+func createRelease(dir string, rel codeset.Release) (*bolt.DB, *ReleaseInfo, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, err
+	}
+	db, err := bolt.Open(filepath.Join(dir, "codes.db"), 0o600, &bolt.Options{NoSync: true, NoFreelistSync: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	info := &ReleaseInfo{Release: rel, ID: rel.ID(), Effective: rel.Effective().Format("2006-01-02"), Through: rel.Through().Format("2006-01-02")}
+	return db, info, nil
+}
+
 // buildRelease writes one release's bbolt file from a bundle, taking what the
 // bundle does not replace from the release as previously loaded (old, which
 // may be nil).
 func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInfo) (*ReleaseInfo, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	db, err := bolt.Open(filepath.Join(dir, "codes.db"), 0o600, &bolt.Options{NoSync: true, NoFreelistSync: true})
+	db, info, err := createRelease(dir, b.Release)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
 	rel := b.Release
-	info := &ReleaseInfo{Release: rel, ID: rel.ID(), Effective: rel.Effective().Format("2006-01-02"), Through: rel.Through().Format("2006-01-02")}
 	sources := map[codeset.Kind]SourceInfo{}
 	if oldInfo != nil {
 		for _, s := range oldInfo.Sources {

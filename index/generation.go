@@ -159,22 +159,15 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 			}
 		}
 		runtime.GC()
-		if b.Release.System == codeset.NCCI {
-			// Edit tables are looked up by code pair, never searched as text.
-			m.Releases = append(m.Releases, info)
-			if oldInfo != nil {
-				res.Replaced = append(res.Replaced, id)
-			} else {
-				res.Added = append(res.Added, id)
+		// Edit tables are looked up by code pair, never searched as text.
+		if b.Release.System != codeset.NCCI {
+			stage := "index " + id
+			err = buildText(filepath.Join(build, id, textDir), filepath.Join(build, id, "codes.db"), func(done, total int) {
+				report(Progress{Stage: stage, Done: done, Total: total})
+			})
+			if err != nil {
+				return nil, fmt.Errorf("indexing %s: %w", id, err)
 			}
-			continue
-		}
-		stage := "index " + id
-		err = buildText(filepath.Join(build, id, textDir), filepath.Join(build, id, "codes.db"), func(done, total int) {
-			report(Progress{Stage: stage, Done: done, Total: total})
-		})
-		if err != nil {
-			return nil, fmt.Errorf("indexing %s: %w", id, err)
 		}
 		m.Releases = append(m.Releases, info)
 		if oldInfo != nil {

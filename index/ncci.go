@@ -2,8 +2,6 @@ package index
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
@@ -52,16 +50,12 @@ type MUERow struct {
 // buildNCCI writes an NCCI release: the PTP and MUE tables of the bundle,
 // and whichever of the two it lacks from the release as loaded before.
 func buildNCCI(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInfo) (*ReleaseInfo, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	db, err := bolt.Open(filepath.Join(dir, "codes.db"), 0o600, &bolt.Options{NoSync: true, NoFreelistSync: true})
+	db, info, err := createRelease(dir, b.Release)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
 	rel := b.Release
-	info := &ReleaseInfo{Release: rel, ID: rel.ID(), Effective: rel.Effective().Format("2006-01-02"), Through: rel.Through().Format("2006-01-02")}
 	ptp := map[string][]PTPRow{}
 	mue := map[string][]MUERow{}
 	var hasPTP, hasMUE bool
