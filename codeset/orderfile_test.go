@@ -320,6 +320,9 @@ func TestICDFixturesMatchOfficial(t *testing.T) {
 		{fixtureCodes, "cms-icd10cm/icd10cm_codes_2026.txt"},
 		{fixtureAddenda, "cms-icd10cm/icd10cm_order_addenda_2026.txt"},
 		{fixtureTabular, "cdc-icd10cm-xml/icd10cm_tabular_2021.xml"},
+		// The whole-CLI tests' fixtures are excerpts too.
+		{"../cli/" + fixtureOrder, "cms-icd10cm/icd10cm_order_2026.txt"},
+		{"../cli/" + fixtureTabular, "cdc-icd10cm-xml/icd10cm_tabular_2021.xml"},
 	} {
 		t.Run(tt.fixture, func(t *testing.T) {
 			set := officialLines(t, tt.official)
