@@ -227,6 +227,17 @@ func (v *Validator) result(r *ClaimRecord) (*BatchResult, error) {
 	return res, nil
 }
 
+// NewBatchSummary is an empty summary, for totalling several runs with Merge.
+func NewBatchSummary() *BatchSummary { return newSummary() }
+
+// Merge adds another run's totals, as of the whole of both runs (the
+// top codes are counted over every code, not over each run's top ten).
+func (s *BatchSummary) Merge(o *BatchSummary) {
+	s.merge(o)
+	s.TopCodes, s.Checks = nil, nil
+	s.finish()
+}
+
 func newSummary() *BatchSummary {
 	return &BatchSummary{ByRule: map[string]int{}, codes: map[string]int{}, checks: map[string]Check{}}
 }

@@ -72,21 +72,17 @@ func runBatch(opts *Options, packs []*coding.RulePack, failOn coding.Severity) e
 	if err != nil {
 		return err
 	}
-	total := &coding.BatchSummary{ByRule: map[string]int{}}
-	var sums []*coding.BatchSummary
+	total := coding.NewBatchSummary()
 	for _, path := range opts.Files {
 		sum, err := validateFile(cb, path, format, cmap, packs, opts, w)
 		if err != nil {
 			bw.Flush()
 			return err
 		}
-		sums = append(sums, sum)
+		total.Merge(sum)
 	}
 	if err := w.close(); err != nil {
 		return err
-	}
-	for _, s := range sums {
-		merge(total, s)
 	}
 	if opts.Summary {
 		if err := writeSummary(bw, output, opts.IO.ErrOut, total); err != nil {
@@ -134,35 +130,6 @@ func validateFile(cb *coding.Codebook, path, format string, cmap *coding.ColumnM
 	})
 	prog.done()
 	return sum, err
-}
-
-func merge(t, s *coding.BatchSummary) {
-	t.Claims += s.Claims
-	t.Clean += s.Clean
-	t.WithErrors += s.WithErrors
-	t.WithWarnings += s.WithWarnings
-	t.Unreadable += s.Unreadable
-	for k, v := range s.ByRule {
-		t.ByRule[k] += v
-	}
-	counts := map[string]int{}
-	for _, c := range append(t.TopCodes, s.TopCodes...) {
-		counts[c.Code] += c.Count
-	}
-	t.TopCodes = t.TopCodes[:0]
-	for c, n := range counts {
-		t.TopCodes = append(t.TopCodes, coding.CodeCount{Code: c, Count: n})
-	}
-	sortCounts(t.TopCodes)
-	seen := map[string]bool{}
-	for _, c := range t.Checks {
-		seen[c.Rule] = true
-	}
-	for _, c := range s.Checks {
-		if !seen[c.Rule] {
-			t.Checks = append(t.Checks, c)
-		}
-	}
 }
 
 // writeSummary adds the totals to the output: as a last JSON line
