@@ -251,7 +251,7 @@ func (t *textWriter) write(r *coding.BatchResult) error {
 	if id == "" {
 		id = "(no id)"
 	}
-	_, err := fmt.Fprintf(t.w, "%s %s  %s %s\n", st.Code.Render(id), status, st.Dim.Render(r.Source+" "+r.Position), "")
+	_, err := fmt.Fprintf(t.w, "%s %s  %s\n", st.Code.Render(id), status, st.Dim.Render(r.Source+" "+r.Position))
 	if err != nil {
 		return err
 	}
