@@ -106,7 +106,18 @@ func Load(dataDir string, req LoadRequest) (*LoadReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &LoadReport{Files: described, Skipped: skipped, Added: res.Added, Replaced: res.Replaced, Kept: res.Kept, Dropped: res.Dropped, Releases: res.Manifest.Releases}, nil
+	// Empty lists stay lists in the JSON: scripts should not meet null.
+	orEmpty := func(s []string) []string {
+		if s == nil {
+			return []string{}
+		}
+		return s
+	}
+	if skipped == nil {
+		skipped = []codeset.Skipped{}
+	}
+	return &LoadReport{Files: described, Skipped: skipped, Added: orEmpty(res.Added), Replaced: orEmpty(res.Replaced),
+		Kept: orEmpty(res.Kept), Dropped: orEmpty(res.Dropped), Releases: res.Manifest.Releases}, nil
 }
 
 func nothingFound(paths []string, skipped []codeset.Skipped) error {

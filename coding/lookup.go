@@ -35,6 +35,9 @@ func (cb *Codebook) Show(inputs []string, opt ShowOptions) ([]*CodeView, error) 
 }
 
 func (cb *Codebook) show(input string, opt ShowOptions) ([]*CodeView, error) {
+	if strings.TrimSpace(input) == "" {
+		return []*CodeView{{Input: input, Problem: "empty code"}}, nil
+	}
 	systems := candidateSystems(input, opt.System)
 	if len(systems) == 0 {
 		v := &CodeView{Input: input, Problem: shapeProblem(input, opt.System)}

@@ -170,7 +170,9 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 			}
 		}
 		m.Releases = append(m.Releases, info)
-		if oldInfo != nil {
+		// With Replace the old release is not built on, but it is still
+		// what this load replaces.
+		if old != nil && old.Release(id) != nil {
 			res.Replaced = append(res.Replaced, id)
 		} else {
 			res.Added = append(res.Added, id)

@@ -70,7 +70,11 @@ func render(w io.Writer, st iostreams.Styles, rep *coding.LoadReport, dir string
 		}
 		fmt.Fprintf(w, "  %s %s  %s", st.Code.Render(r.ID), st.Dim.Render(state[r.ID]), counts)
 		if n := len(r.Warnings); n > 0 && state[r.ID] != "kept" {
-			fmt.Fprintf(w, ", %d warnings (on stderr)", n)
+			plural := "s"
+			if n == 1 {
+				plural = ""
+			}
+			fmt.Fprintf(w, ", %d warning%s (on stderr)", n, plural)
 		}
 		fmt.Fprintln(w)
 	}
