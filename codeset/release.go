@@ -97,6 +97,8 @@ func FiscalYear(d time.Time) int {
 var (
 	yearRe  = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})(?:[^0-9]|$)`)
 	monthRe = regexp.MustCompile(`(?i)(?:^|[^a-z])(jan|january|apr|april|jul|july|oct|october)(?:[^a-z]|$)`)
+	// gluedYearRe finds a year glued to a prefix ("HCPC2020_...").
+	gluedYearRe = regexp.MustCompile(`(20[0-9]{2})`)
 )
 
 // ReleaseFromName reads the year and update month out of an official file
@@ -110,7 +112,7 @@ func ReleaseFromName(sys System, name string) (Release, bool) {
 	m := yearRe.FindStringSubmatch(base)
 	if m == nil {
 		// HCPCS names glue the year to the prefix ("HCPC2020_...").
-		m = regexp.MustCompile(`(20[0-9]{2})`).FindStringSubmatch(base)
+		m = gluedYearRe.FindStringSubmatch(base)
 		if m == nil {
 			return Release{}, false
 		}

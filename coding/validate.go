@@ -113,8 +113,8 @@ func (v *Validator) Validate(c *Claim) (*Report, error) {
 		return nil, err
 	}
 	// Scratch reused from claim to claim: nothing keeps them past Validate.
-	dx := growStrings(&v.dxBuf, len(c.Dx))
-	infos := growInfos(&v.infoBuf, len(c.Dx))
+	dx := scratch(&v.dxBuf, len(c.Dx))
+	infos := scratch(&v.infoBuf, len(c.Dx))
 	for i, d := range c.Dx {
 		code, err := v.normalize(d)
 		if err != nil {
@@ -600,18 +600,10 @@ func sortFindings(fs []Finding) {
 	}
 }
 
-func growStrings(buf *[]string, n int) []string {
+// scratch returns buf resized to n and cleared, growing it when needed.
+func scratch[T any](buf *[]T, n int) []T {
 	if cap(*buf) < n {
-		*buf = make([]string, n)
-	}
-	s := (*buf)[:n]
-	clear(s)
-	return s
-}
-
-func growInfos(buf *[]*dxInfo, n int) []*dxInfo {
-	if cap(*buf) < n {
-		*buf = make([]*dxInfo, n)
+		*buf = make([]T, n)
 	}
 	s := (*buf)[:n]
 	clear(s)
