@@ -303,11 +303,11 @@ func (s *Suggester) analyse(rel string, sys codeset.System, rd *reading) error {
 				if stopWords[t] {
 					continue
 				}
-				// In ICD-10-CM the encounter picks a 7th character; in an
-				// HCPCS description ("subsequent visit") it is content.
-				if e, ok := encounterWords[t]; ok && len(c.alts) == 1 && sys == codeset.ICD10CM {
+				// In ICD-10-CM the encounter picks a 7th character. The
+				// words stay in the query too: the full 7-character titles
+				// say them, and "sequelae of stroke" is a code of its own.
+				if e, ok := encounterWords[t]; ok && sys == codeset.ICD10CM {
 					rd.enc = e
-					continue
 				}
 				if fixed, note, err := s.fix(rel, t); err != nil {
 					return err
@@ -325,14 +325,15 @@ func (s *Suggester) analyse(rel string, sys codeset.System, rd *reading) error {
 			continue
 		}
 		c.alts = alts
+		// A concept weighs what the words as written weigh: a rare synonym
+		// ("broken bone" for fracture) must not make a common word decide
+		// the ranking.
 		w := 0.0
-		for _, a := range alts {
-			for _, t := range a {
-				if v, err := s.termIDF(rel, t); err != nil {
-					return err
-				} else if v > w {
-					w = v
-				}
+		for _, t := range alts[0] {
+			if v, err := s.termIDF(rel, t); err != nil {
+				return err
+			} else if v > w {
+				w = v
 			}
 		}
 		c.weight = w

@@ -201,8 +201,18 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 		return list[i].code < list[j].code
 	})
 	extraWhy := strings.Join(append(conceptNotes(rd), rd.notes...), "; ")
-	var out []Suggestion
-	families := map[string]bool{}
+	// A 7th-character code stands for its family, which takes the place of
+	// its best-scoring member. With an encounter named, the family is
+	// answered by its best-scoring member of that encounter (the words
+	// after it, "with nonunion", pick among them); else by the family with
+	// its choices.
+	type slot struct {
+		sg     Suggestion
+		base   string
+		chosen *Suggestion
+	}
+	var slots []*slot
+	families := map[string]*slot{}
 	for _, sc := range list {
 		sg := Suggestion{System: sys, Code: displayCode(sys, sc.code), Title: sc.ct.entry.Title, Billable: sc.ct.entry.Billable, Score: round3(sc.score), Why: sc.why}
 		if extraWhy != "" {
@@ -218,23 +228,38 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 			}
 			base = b
 		}
-		if base != "" {
-			// A 7th-character code stands for its family: answer with the
-			// encounter the query names, else the family with its choices.
-			if families[base] {
-				continue
-			}
-			families[base] = true
-			fam, err := s.family(rel, base, enc, sg)
+		if base == "" {
+			slots = append(slots, &slot{sg: sg})
+			continue
+		}
+		sl := families[base]
+		if sl == nil {
+			sl = &slot{sg: sg, base: base}
+			families[base] = sl
+			slots = append(slots, sl)
+		}
+		if sl.chosen == nil && enc != "" && isSeventhCode(sys, sc.code) && encounterMatches(sg.Title, enc) {
+			sl.chosen = &sg
+		}
+	}
+	out := make([]Suggestion, 0, len(slots))
+	for _, sl := range slots {
+		switch {
+		case sl.base == "":
+			out = append(out, sl.sg)
+		case sl.chosen != nil:
+			c := *sl.chosen
+			c.Score = sl.sg.Score
+			out = append(out, c)
+		default:
+			fam, err := s.family(rel, sl.base, enc, sl.sg)
 			if err != nil {
 				return nil, err
 			}
 			if fam != nil {
 				out = append(out, *fam)
 			}
-			continue
 		}
-		out = append(out, sg)
 	}
 	return out, nil
 }

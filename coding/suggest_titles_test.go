@@ -1,0 +1,85 @@
+package coding
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/index"
+)
+
+// TestSuggestTitles asks for every 60th billable code by its own long title
+// (which should come first) and by its official short title, the coder's
+// abbreviated form (which should be in the top ten). Set
+// MEDCODE_EVAL_TITLES=1 to run it.
+func TestSuggestTitles(t *testing.T) {
+	if os.Getenv("MEDCODE_EVAL_TITLES") == "" {
+		t.Skip("set MEDCODE_EVAL_TITLES=1")
+	}
+	dir := fullIndex(t)
+	cb, err := OpenCodebook(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cb.Close()
+	syn, err := LoadSynonyms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg := cb.NewSuggester(syn)
+	rel, _, _ := cb.ReleaseFor(codeset.ICD10CM, Pick{})
+	var es []*index.Entry
+	i := 0
+	_ = cb.Index().ForEach(rel.ID, func(e *index.Entry) error {
+		if e.Billable {
+			if i%60 == 0 {
+				es = append(es, e)
+			}
+			i++
+		}
+		return nil
+	})
+	var long1, short10, shortN int
+	var lm, sm []string
+	for _, e := range es {
+		want := []string{displayCode(e.System, e.Code)}
+		res, err := sg.Suggest(e.Title, SuggestOptions{Limit: 10, System: codeset.ICD10CM})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := rankOf(res, want); r == 1 {
+			long1++
+		} else {
+			got := ""
+			if len(res.Results) > 0 {
+				got = res.Results[0].Code + " " + res.Results[0].Title
+			}
+			lm = append(lm, fmt.Sprintf("%s %q rank %d got %s", want[0], e.Title, r, got))
+		}
+		if e.Short == "" || e.Short == e.Title {
+			continue
+		}
+		shortN++
+		res, err = sg.Suggest(e.Short, SuggestOptions{Limit: 10, System: codeset.ICD10CM})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := rankOf(res, want); r >= 1 {
+			short10++
+		} else {
+			got := ""
+			if len(res.Results) > 0 {
+				got = res.Results[0].Code + " " + res.Results[0].Title
+			}
+			sm = append(sm, fmt.Sprintf("%s %q got %s", want[0], e.Short, got))
+		}
+	}
+	t.Logf("long titles: %d/%d top1 (%.1f%%)", long1, len(es), 100*float64(long1)/float64(len(es)))
+	t.Logf("short titles: %d/%d top10 (%.1f%%)", short10, shortN, 100*float64(short10)/float64(shortN))
+	if testing.Verbose() {
+		t.Log("long misses:\n" + strings.Join(lm, "\n"))
+		t.Log("short misses:\n" + strings.Join(sm, "\n"))
+	}
+}
