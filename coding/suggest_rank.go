@@ -81,6 +81,17 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 	if err != nil {
 		return nil, err
 	}
+	var groups []index.TermGroup
+	for _, c := range rd.concepts {
+		if !c.negated {
+			groups = append(groups, index.TermGroup{Alts: c.alts, Boost: c.weight})
+		}
+	}
+	all, err := s.cb.ix.SearchAll(rel, groups, candidates)
+	if err != nil {
+		return nil, err
+	}
+	hits = mergeHits(all, hits)
 	total := 0.0
 	for _, c := range rd.concepts {
 		total += c.weight
@@ -262,6 +273,20 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 		}
 	}
 	return out, nil
+}
+
+// mergeHits adds to the first list the codes of the second it lacks.
+func mergeHits(a, b []index.Hit) []index.Hit {
+	seen := make(map[string]bool, len(a))
+	for _, h := range a {
+		seen[h.Code] = true
+	}
+	for _, h := range b {
+		if !seen[h.Code] {
+			a = append(a, h)
+		}
+	}
+	return a
 }
 
 func conceptNotes(rd reading) []string {

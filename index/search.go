@@ -193,6 +193,11 @@ func (ix *Index) SearchTerms(release string, terms []WeightedTerm, billableOnly 
 	if err != nil {
 		return nil, err
 	}
+	return codeHits(res, limit), nil
+}
+
+// codeHits keeps each code's best document.
+func codeHits(res *bleve.SearchResult, limit int) []Hit {
 	out := make([]Hit, 0, limit)
 	seen := map[string]bool{}
 	for _, h := range res.Hits {
@@ -206,5 +211,5 @@ func (ix *Index) SearchTerms(release string, terms []WeightedTerm, billableOnly 
 			break
 		}
 	}
-	return out, nil
+	return out
 }
