@@ -22,12 +22,14 @@ type Suggester struct {
 	idf   map[string]float64   // release/term -> inverse document frequency
 	fixes map[string]string    // release/term -> spelling correction ("" for none)
 	fams  map[string]string    // release/code -> 7th-character family base ("" for none)
-	stem  *index.Stemmer
+	// abbrevs: release/word -> expansion learned from the short titles
+	abbrevs map[string]string
+	stem    *index.Stemmer
 }
 
 // NewSuggester prepares suggestion over the code book.
 func (cb *Codebook) NewSuggester(syn *Synonyms) *Suggester {
-	return &Suggester{cb: cb, syn: syn, texts: map[string]*codeText{}, idf: map[string]float64{}, fixes: map[string]string{}, fams: map[string]string{}, stem: index.NewStemmer()}
+	return &Suggester{cb: cb, syn: syn, texts: map[string]*codeText{}, idf: map[string]float64{}, fixes: map[string]string{}, fams: map[string]string{}, abbrevs: map[string]string{}, stem: index.NewStemmer()}
 }
 
 // candidates is how many codes the text search hands to the ranking.
@@ -220,7 +222,15 @@ func (s *Suggester) read(rel string, sys codeset.System, query string) ([]readin
 			}
 		}
 		if !matched {
-			slots = append(slots, slot{label: words[i], alts: []string{words[i]}})
+			exp, err := s.learned(rel, words[i])
+			if err != nil {
+				return nil, err
+			}
+			if exp != "" {
+				slots = append(slots, slot{label: words[i], alts: append([]string{exp}, s.syn.equiv[exp]...), why: words[i] + " = " + exp})
+			} else {
+				slots = append(slots, slot{label: words[i], alts: []string{words[i]}})
+			}
 			i++
 		}
 	}
@@ -375,6 +385,41 @@ func (s *Suggester) fix(rel, t string) (string, string, error) {
 		return t, "", nil
 	}
 	return fixed, "spelling: " + t + " -> " + fixed, nil
+}
+
+// learned is what a word stands for in the release's short titles ("clsn"
+// for collision), for a word the code books' text does not hold itself:
+// a real word is never read as someone's contraction.
+func (s *Suggester) learned(rel, w string) (string, error) {
+	key := rel + "/" + w
+	s.mu.Lock()
+	exp, seen := s.abbrevs[key]
+	s.mu.Unlock()
+	if seen {
+		return exp, nil
+	}
+	exp, err := s.cb.ix.Abbrev(rel, w)
+	if err != nil {
+		return "", err
+	}
+	if exp != "" {
+		toks, err := s.cb.ix.Analyze(rel, w)
+		if err != nil {
+			return "", err
+		}
+		for _, t := range toks {
+			if df, err := s.cb.ix.DocFreq(rel, t); err != nil {
+				return "", err
+			} else if df > 0 {
+				exp = ""
+				break
+			}
+		}
+	}
+	s.mu.Lock()
+	s.abbrevs[key] = exp
+	s.mu.Unlock()
+	return exp, nil
 }
 
 func hasDigit(s string) bool {

@@ -95,6 +95,9 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 			if err := copyBucket(tx, old.db, bucketCodes); err != nil {
 				return err
 			}
+			if err := copyBucket(tx, old.db, bucketAbbrev); err != nil {
+				return err
+			}
 			if err := countCodes(tx, rel.System, info, codes); err != nil {
 				return err
 			}
@@ -237,12 +240,18 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	return b.Put(key, data)
 }
 
-func writeCodes(tx *bolt.Tx, f *codeset.File, info *ReleaseInfo, codes map[string]bool) error {
+func writeCodes(tx *bolt.Tx, f *codeset.File, info *ReleaseInfo, codes map[string]bool) (err error) {
 	b, err := tx.CreateBucket(bucketCodes)
 	if err != nil {
 		return err
 	}
 	b.FillPercent = 1 // keys arrive mostly sorted
+	learn := codeset.NewAbbrevLearner()
+	defer func() {
+		if err == nil {
+			err = writeAbbrevs(tx, learn.Result())
+		}
+	}()
 	if f.HCPCS != nil {
 		recs := append([]codeset.HCPCSRecord(nil), f.HCPCS.Records...)
 		sort.SliceStable(recs, func(i, j int) bool { return recs[i].Code < recs[j].Code })
@@ -252,6 +261,7 @@ func writeCodes(tx *bolt.Tx, f *codeset.File, info *ReleaseInfo, codes map[strin
 				return err
 			}
 			codes[r.Code] = true
+			learn.Add(r.LongDesc, r.ShortDesc)
 			if r.IsModifier {
 				info.Modifiers++
 			} else {
@@ -266,6 +276,7 @@ func writeCodes(tx *bolt.Tx, f *codeset.File, info *ReleaseInfo, codes map[strin
 			return err
 		}
 		codes[c.Code] = true
+		learn.Add(c.Long, c.Short)
 		if c.Billable {
 			info.Billable++
 		} else {
@@ -519,6 +530,23 @@ func writeManifestations(tx *bolt.Tx) error {
 	}
 	for c := range codes {
 		if err := mb.Put([]byte(c), []byte{1}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var bucketAbbrev = []byte("abbrev")
+
+// writeAbbrevs stores the abbreviations learned from the release's short
+// titles, for reading the same shorthand in a query.
+func writeAbbrevs(tx *bolt.Tx, m map[string]string) error {
+	b, err := tx.CreateBucket(bucketAbbrev)
+	if err != nil {
+		return err
+	}
+	for _, k := range codeset.SortedAbbrevs(m) {
+		if err := b.Put([]byte(k), []byte(m[k])); err != nil {
 			return err
 		}
 	}

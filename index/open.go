@@ -182,6 +182,17 @@ func (ix *Index) ProcNote(release, num string) (string, error) {
 	return s.procNote(num)
 }
 
+// Abbrev is what a word of the release's short titles stands for ("clsn":
+// "collision"), learned at load from the long and short titles; "" when
+// the word is not one of them.
+func (ix *Index) Abbrev(release, word string) (string, error) {
+	s, err := ix.store(release)
+	if err != nil {
+		return "", err
+	}
+	return s.abbrev(word)
+}
+
 // ForEach visits every code of a release in code order.
 func (ix *Index) ForEach(release string, fn func(*Entry) error) error {
 	s, err := ix.store(release)

@@ -230,6 +230,18 @@ func (s *store) procNote(num string) (string, error) {
 	return out, err
 }
 
+// abbrev is the expansion learned for a short-title word, or "".
+func (s *store) abbrev(word string) (string, error) {
+	var out string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketAbbrev); b != nil {
+			out = string(b.Get([]byte(word)))
+		}
+		return nil
+	})
+	return out, err
+}
+
 // forEach visits every entry in key order.
 func (s *store) forEach(fn func(e *Entry) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
