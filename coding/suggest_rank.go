@@ -104,6 +104,33 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 		ct    *codeText
 	}
 	var list []scored
+	// Headers the search found: their codes below are candidates too, and
+	// inherit their index entries.
+	matchedHeaders := map[string]*codeText{}
+	if sys == codeset.ICD10CM {
+		var more []index.Hit
+		for _, h := range hits {
+			ct, err := s.codeText(rel, h.Code)
+			if err != nil {
+				return nil, err
+			}
+			if ct == nil || ct.entry.Billable || len(h.Code) < 4 || isSeventhFamily(sys, h.Code) {
+				continue
+			}
+			matchedHeaders[h.Code] = ct
+			below, total, err := s.cb.ix.Descendants(rel, h.Code, false, maxInherit)
+			if err != nil {
+				return nil, err
+			}
+			if total > maxInherit {
+				continue
+			}
+			for _, e := range below {
+				more = append(more, index.Hit{Code: e.Code})
+			}
+		}
+		hits = mergeHits(hits, more)
+	}
 	for _, h := range hits {
 		ct, err := s.codeText(rel, h.Code)
 		if err != nil {
@@ -115,71 +142,28 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 			continue
 		}
 		bestScore, bestCov, why := -1.0, 0.0, ""
-		for _, v := range ct.variants {
-			cov := 0.0
-			matched := map[string]bool{}
-			for _, c := range rd.concepts {
-				if c.negated {
-					// Stated absent: credit a code that says "without" it,
-					// fault one that has it.
-					has := false
-					for _, a := range c.alts {
-						for _, t := range a {
-							if v.words[t] {
-								has, matched[t] = true, true
-							}
-						}
-					}
-					neg := false
-					for _, a := range c.alts {
-						for _, t := range a {
-							neg = neg || v.negated[t]
-						}
-					}
-					switch {
-					case neg:
-						cov += c.weight
-						matched["without"] = true
-					case has:
-						cov -= c.weight
-					default:
-						cov += 0.5 * c.weight
-					}
-					continue
-				}
-				frac := 0.0
-				for _, a := range c.alts {
-					n := 0
-					for _, t := range a {
-						if v.words[t] {
-							n++
-						}
-					}
-					if f := float64(n) / float64(len(a)); f > frac {
-						frac = f
-					}
-					if n > 0 {
-						for _, t := range a {
-							matched[t] = true
-						}
-					}
-				}
-				cov += c.weight * frac
-			}
-			cov /= total
-			extra := 0
-			for _, w := range v.core {
-				if !matched[w] && !freeWords[w] {
-					extra++
-				}
-			}
-			pen := extraTitle
-			if v.kind == "index" {
-				pen = extraIndex
-			}
-			sc := cov - pen*float64(extra)
-			if sc > bestScore {
+		try := func(v *variant) {
+			if sc, cov := scoreVariant(rd, total, v); sc > bestScore {
 				bestScore, bestCov, why = sc, cov, v.kind+": "+v.text
+			}
+		}
+		for i := range ct.variants {
+			try(&ct.variants[i])
+		}
+		// The Index leads to a header and the Tabular below it gives the
+		// rest ("Fracture, ankle, bimalleolar" S82.84-, then "left" in
+		// S82.842): a code is also read as a matched ancestor's index
+		// entries with its own title.
+		for _, a := range ancestors(sys, h.Code) {
+			act := matchedHeaders[a]
+			if act == nil {
+				continue
+			}
+			for i := range act.variants {
+				if av := &act.variants[i]; av.kind != "title" {
+					u := joinVariants(av, &ct.variants[0])
+					try(&u)
+				}
 			}
 		}
 		if bestCov < minCoverage {
@@ -273,6 +257,113 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 		}
 	}
 	return out, nil
+}
+
+// maxInherit caps the codes a matched header hands its index entries to:
+// a subcategory, not a whole chapter.
+const maxInherit = 120
+
+// ancestors are the codes above an ICD-10-CM code, nearest first, down to
+// the subcategory level.
+func ancestors(sys codeset.System, code string) []string {
+	if sys != codeset.ICD10CM {
+		return nil
+	}
+	var out []string
+	for n := len(code) - 1; n >= 4; n-- {
+		out = append(out, code[:n])
+	}
+	return out
+}
+
+// joinVariants reads an ancestor's index entry together with a code's
+// title: the words of both count, and the title's words the query does not
+// say count against the code as an index entry's would.
+func joinVariants(anc, own *variant) variant {
+	v := variant{kind: anc.kind, text: anc.text + " > " + own.text, words: make(map[string]bool, len(anc.words)+len(own.words)), negated: own.negated}
+	for w := range anc.words {
+		v.words[w] = true
+	}
+	for w := range own.words {
+		v.words[w] = true
+	}
+	seen := map[string]bool{}
+	for _, ws := range [][]string{anc.core, own.core} {
+		for _, w := range ws {
+			if !seen[w] {
+				seen[w] = true
+				v.core = append(v.core, w)
+			}
+		}
+	}
+	return v
+}
+
+// scoreVariant is how well one text of a code fits the query: the share
+// of the query's weight it covers, less a penalty for each word of its own
+// the query does not account for.
+func scoreVariant(rd reading, total float64, v *variant) (score, cov float64) {
+	matched := map[string]bool{}
+	for _, c := range rd.concepts {
+		if c.negated {
+			// Stated absent: credit a code that says "without" it,
+			// fault one that has it.
+			has := false
+			for _, a := range c.alts {
+				for _, t := range a {
+					if v.words[t] {
+						has, matched[t] = true, true
+					}
+				}
+			}
+			neg := false
+			for _, a := range c.alts {
+				for _, t := range a {
+					neg = neg || v.negated[t]
+				}
+			}
+			switch {
+			case neg:
+				cov += c.weight
+				matched["without"] = true
+			case has:
+				cov -= c.weight
+			default:
+				cov += 0.5 * c.weight
+			}
+			continue
+		}
+		frac := 0.0
+		for _, a := range c.alts {
+			n := 0
+			for _, t := range a {
+				if v.words[t] {
+					n++
+				}
+			}
+			if f := float64(n) / float64(len(a)); f > frac {
+				frac = f
+			}
+			if n > 0 {
+				for _, t := range a {
+					matched[t] = true
+				}
+			}
+		}
+		cov += c.weight * frac
+	}
+	cov /= total
+	extra := 0
+	for _, w := range v.core {
+		if !matched[w] && !freeWords[w] {
+			extra++
+		}
+	}
+	pen := extraTitle
+	if v.kind == "index" {
+		pen = extraIndex
+	}
+	return cov - pen*float64(extra), cov
 }
 
 // mergeHits adds to the first list the codes of the second it lacks.
@@ -410,12 +501,14 @@ func (s *Suggester) codeText(rel, code string) (*codeText, error) {
 	}
 	ct = &codeText{entry: e}
 	add := func(kind, text string) error {
-		ct.variants = append(ct.variants, s.variant(kind, text))
+		ct.variants = append(ct.variants, s.variant(kind, text, nil))
 		return nil
 	}
-	if err := add("title", e.Title); err != nil {
-		return nil, err
+	var ext []span
+	if isSeventhCode(e.System, code) {
+		ext = extensionSpans(e.Title)
 	}
+	ct.variants = append(ct.variants, s.variant("title", e.Title, ext))
 	if e.HCPCS != nil && e.Short != "" {
 		if err := add("short description", e.Short); err != nil {
 			return nil, err
@@ -453,9 +546,9 @@ func (s *Suggester) codeText(rel, code string) (*codeText, error) {
 // variant analyses one text once: words inside parentheses or brackets
 // count for matching but are not held against the code, and words of a
 // clause the text negates ("without bleeding") go to negated.
-func (s *Suggester) variant(kind, text string) variant {
+func (s *Suggester) variant(kind, text string, extra []span) variant {
 	v := variant{kind: kind, text: text, words: map[string]bool{}, negated: map[string]bool{}}
-	opt := optionalSpans(text)
+	opt := append(optionalSpans(text), extra...)
 	neg := withoutSpans(text)
 	for _, w := range s.stem.Words(text) {
 		v.words[w.Term] = true
@@ -471,6 +564,20 @@ func (s *Suggester) variant(kind, text string) variant {
 }
 
 type span struct{ start, end int }
+
+// extensionSpans is the part of a 7-character code's title that its 7th
+// character adds (", initial encounter for closed fracture"): the encounter
+// is chosen apart from the condition, so a query that does not say it is
+// not held to it.
+func extensionSpans(title string) []span {
+	lower := strings.ToLower(title)
+	for _, m := range []string{", initial encounter", ", subsequent encounter", ", sequela"} {
+		if i := strings.LastIndex(lower, m); i >= 0 {
+			return []span{{i, len(title)}}
+		}
+	}
+	return nil
+}
 
 func inSpans(ss []span, i int) bool {
 	for _, s := range ss {
