@@ -24,12 +24,13 @@ type Suggester struct {
 	fams  map[string]string    // release/code -> 7th-character family base ("" for none)
 	// abbrevs: release/word -> expansion learned from the short titles
 	abbrevs map[string]string
+	belows  map[string][]string // release/header -> codes below it
 	stem    *index.Stemmer
 }
 
 // NewSuggester prepares suggestion over the code book.
 func (cb *Codebook) NewSuggester(syn *Synonyms) *Suggester {
-	return &Suggester{cb: cb, syn: syn, texts: map[string]*codeText{}, idf: map[string]float64{}, fixes: map[string]string{}, fams: map[string]string{}, abbrevs: map[string]string{}, stem: index.NewStemmer()}
+	return &Suggester{cb: cb, syn: syn, texts: map[string]*codeText{}, idf: map[string]float64{}, fixes: map[string]string{}, fams: map[string]string{}, abbrevs: map[string]string{}, belows: map[string][]string{}, stem: index.NewStemmer()}
 }
 
 // candidates is how many codes the text search hands to the ranking.
@@ -119,7 +120,14 @@ func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string,
 		if e == "" {
 			e = rd.enc
 		}
-		got, err := s.rank(rel, sys, rd, e)
+		// Each reading offers a few more than asked for, as readings
+		// and systems are merged; --billable filters after, so it takes
+		// them all.
+		keep := 3*opt.Limit + 10
+		if opt.Billable {
+			keep = 0
+		}
+		got, err := s.rank(rel, sys, rd, e, keep)
 		if err != nil {
 			return nil, err
 		}

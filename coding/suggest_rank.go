@@ -21,6 +21,9 @@ type variant struct {
 	// negated are the words of the clauses the text negates ("without
 	// bleeding").
 	negated map[string]bool
+	// withoutCore: the text says "without" outside parentheses.
+	withoutCore bool
+	sig         uint64 // wordSig of every word
 }
 
 type codeText struct {
@@ -46,7 +49,9 @@ const (
 	extraIndex    = 0.035
 )
 
-func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string) ([]Suggestion, error) {
+// rank scores the candidates for one reading of the query and returns up
+// to keep of them (0 for all), best first.
+func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string, keep int) ([]Suggestion, error) {
 	var terms []index.WeightedTerm
 	seen := map[string]bool{}
 	docs, err := s.cb.ix.DocCount(rel)
@@ -81,56 +86,71 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 	if err != nil {
 		return nil, err
 	}
-	var groups []index.TermGroup
-	for _, c := range rd.concepts {
-		if !c.negated {
-			groups = append(groups, index.TermGroup{Alts: c.alts, Boost: c.weight})
+	if len(rd.concepts) > 1 {
+		// The codes that hold every concept, however common its words
+		// ("malignant neoplasm of left lower limb"), which the search above
+		// leaves out. The words as written: their synonyms were in the
+		// search above, and each alternative is another posting list to
+		// walk.
+		var groups []index.TermGroup
+		for _, c := range rd.concepts {
+			if !c.negated {
+				groups = append(groups, index.TermGroup{Alts: c.alts[:1], Boost: c.weight})
+			}
 		}
+		all, err := s.cb.ix.SearchAll(rel, groups, candidates)
+		if err != nil {
+			return nil, err
+		}
+		hits = mergeHits(hits, all)
 	}
-	all, err := s.cb.ix.SearchAll(rel, groups, candidates)
-	if err != nil {
-		return nil, err
-	}
-	hits = mergeHits(all, hits)
-	total := 0.0
-	for _, c := range rd.concepts {
-		total += c.weight
-	}
-	type scored struct {
-		code  string
-		score float64
-		cov   float64
-		why   string
-		ct    *codeText
-	}
-	var list []scored
-	// Headers the search found: their codes below are candidates too, and
-	// inherit their index entries.
+	q := newQueryBits(rd)
+	// Headers that fit the query hand their index entries to the codes
+	// below them, which become candidates too: the Index leads to a header
+	// ("Fracture, ankle, bimalleolar" S82.84-) and the Tabular below it
+	// gives the rest ("left": S82.842).
 	matchedHeaders := map[string]*codeText{}
 	if sys == codeset.ICD10CM {
+		inHits := make(map[string]bool, len(hits))
+		for _, h := range hits {
+			inHits[h.Code] = true
+		}
 		var more []index.Hit
 		for _, h := range hits {
+			if len(h.Code) < 4 || isSeventhFamily(sys, h.Code) {
+				continue
+			}
 			ct, err := s.codeText(rel, h.Code)
 			if err != nil {
 				return nil, err
 			}
-			if ct == nil || ct.entry.Billable || len(h.Code) < 4 || isSeventhFamily(sys, h.Code) {
+			if ct == nil || ct.entry.Billable {
+				continue
+			}
+			if _, cov := bestFit(q, ct, nil, ""); cov < minCoverage {
 				continue
 			}
 			matchedHeaders[h.Code] = ct
-			below, total, err := s.cb.ix.Descendants(rel, h.Code, false, maxInherit)
+			below, err := s.below(rel, h.Code)
 			if err != nil {
 				return nil, err
 			}
-			if total > maxInherit {
-				continue
-			}
-			for _, e := range below {
-				more = append(more, index.Hit{Code: e.Code})
+			for _, c := range below {
+				if !inHits[c] {
+					inHits[c] = true
+					more = append(more, index.Hit{Code: c})
+				}
 			}
 		}
-		hits = mergeHits(hits, more)
+		hits = append(hits, more...)
 	}
+	type scored struct {
+		code  string
+		score float64
+		fit   fit
+		ct    *codeText
+	}
+	var list []scored
 	for _, h := range hits {
 		ct, err := s.codeText(rel, h.Code)
 		if err != nil {
@@ -141,53 +161,30 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 			// code for what the chart describes.
 			continue
 		}
-		bestScore, bestCov, why := -1.0, 0.0, ""
-		try := func(v *variant) {
-			if sc, cov := scoreVariant(rd, total, v); sc > bestScore {
-				bestScore, bestCov, why = sc, cov, v.kind+": "+v.text
-			}
-		}
-		for i := range ct.variants {
-			try(&ct.variants[i])
-		}
-		// The Index leads to a header and the Tabular below it gives the
-		// rest ("Fracture, ankle, bimalleolar" S82.84-, then "left" in
-		// S82.842): a code is also read as a matched ancestor's index
-		// entries with its own title.
-		for _, a := range ancestors(sys, h.Code) {
-			act := matchedHeaders[a]
-			if act == nil {
-				continue
-			}
-			for i := range act.variants {
-				if av := &act.variants[i]; av.kind != "title" {
-					u := joinVariants(av, &ct.variants[0])
-					try(&u)
-				}
-			}
-		}
-		if bestCov < minCoverage {
+		fit, cov := bestFit(q, ct, matchedHeaders, h.Code)
+		if cov < minCoverage {
 			continue
 		}
+		score := fit.score
 		if sys == codeset.HCPCS {
 			// Chart text is mostly diagnoses, and HCPCS quality-reporting
 			// codes quote diagnoses; an HCPCS code must match clearly better.
-			bestScore -= hcpcsPrior
+			score -= hcpcsPrior
 			if r := ct.entry.HCPCS; r != nil && strings.TrimSpace(r.BETOS) == "Z2" {
 				// BETOS Z2, "undefined": mostly quality-data codes, which
 				// report that something was documented, not a service.
-				bestScore -= hcpcsPrior
+				score -= hcpcsPrior
 			}
 		}
 		if ct.entry.Billable {
-			bestScore += 0.02
+			score += 0.02
 		} else if !isSeventhFamily(sys, h.Code) {
-			bestScore -= headerPenalty
+			score -= headerPenalty
 		}
 		// The text search's own score breaks near-ties in favour of codes
 		// whose words are matched in several places.
-		bestScore += 0.001 * math.Min(h.Score, 10)
-		list = append(list, scored{code: h.Code, score: bestScore, cov: bestCov, why: why, ct: ct})
+		score += 0.001 * math.Min(h.Score, 10)
+		list = append(list, scored{code: h.Code, score: score, fit: fit, ct: ct})
 	}
 	sort.SliceStable(list, func(i, j int) bool {
 		if list[i].score != list[j].score {
@@ -208,14 +205,23 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 	}
 	var slots []*slot
 	families := map[string]*slot{}
-	for _, sc := range list {
-		sg := Suggestion{System: sys, Code: displayCode(sys, sc.code), Title: sc.ct.entry.Title, Billable: sc.ct.entry.Billable, Score: round3(sc.score), Why: sc.why}
+	suggestion := func(sc *scored) Suggestion {
+		sg := Suggestion{System: sys, Code: displayCode(sys, sc.code), Title: sc.ct.entry.Title, Billable: sc.ct.entry.Billable, Score: round3(sc.score), Why: sc.fit.why()}
 		if extraWhy != "" {
 			sg.Why += " (" + extraWhy + ")"
 		}
+		return sg
+	}
+	for i := range list {
+		sc := &list[i]
+		// Past the places asked for, only members of the families
+		// already offered matter.
+		full := keep > 0 && len(slots) >= keep
 		base := ""
 		if isSeventhCode(sys, sc.code) {
 			base = sc.code[:6]
+		} else if full {
+			continue
 		} else if !sc.ct.entry.Billable && sys == codeset.ICD10CM {
 			b, err := s.familyBase(rel, sc.code)
 			if err != nil {
@@ -224,16 +230,20 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 			base = b
 		}
 		if base == "" {
-			slots = append(slots, &slot{sg: sg})
+			slots = append(slots, &slot{sg: suggestion(sc)})
 			continue
 		}
 		sl := families[base]
 		if sl == nil {
-			sl = &slot{sg: sg, base: base}
+			if full {
+				continue
+			}
+			sl = &slot{sg: suggestion(sc), base: base}
 			families[base] = sl
 			slots = append(slots, sl)
 		}
-		if sl.chosen == nil && enc != "" && isSeventhCode(sys, sc.code) && encounterMatches(sg.Title, enc) {
+		if sl.chosen == nil && enc != "" && isSeventhCode(sys, sc.code) && encounterMatches(sc.ct.entry.Title, enc) {
+			sg := suggestion(sc)
 			sl.chosen = &sg
 		}
 	}
@@ -259,9 +269,83 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string)
 	return out, nil
 }
 
+// fit is a code's best-fitting text: a, or a read with b.
+type fit struct {
+	score float64
+	a, b  *variant
+}
+
+func (f fit) why() string {
+	if f.a == nil {
+		return ""
+	}
+	if f.b != nil {
+		return f.a.kind + ": " + f.a.text + " > " + f.b.text
+	}
+	return f.a.kind + ": " + f.a.text
+}
+
+// bestFit scores every text of a code, and its title under each index
+// entry of a matched header above it.
+func bestFit(q *queryBits, ct *codeText, headers map[string]*codeText, code string) (best fit, cov float64) {
+	best.score = -1
+	try := func(a, b *variant) {
+		if a.sig&q.sig == 0 && (b == nil || b.sig&q.sig == 0) {
+			return // holds none of the query's words
+		}
+		if sc, c := q.score(a, b); sc > best.score {
+			best, cov = fit{score: sc, a: a, b: b}, c
+		}
+	}
+	for i := range ct.variants {
+		try(&ct.variants[i], nil)
+	}
+	if len(headers) == 0 || len(ct.variants) == 0 {
+		return best, cov
+	}
+	for _, anc := range ancestors(ct.entry.System, code) {
+		act := headers[anc]
+		if act == nil {
+			continue
+		}
+		for i := range act.variants {
+			if av := &act.variants[i]; av.kind != "title" {
+				try(av, &ct.variants[0])
+			}
+		}
+	}
+	return best, cov
+}
+
 // maxInherit caps the codes a matched header hands its index entries to:
 // a subcategory, not a whole chapter.
 const maxInherit = 120
+
+// below lists the codes under a header, or none when there are more than
+// maxInherit.
+func (s *Suggester) below(rel, code string) ([]string, error) {
+	key := rel + "/" + code
+	s.mu.Lock()
+	cs, ok := s.belows[key]
+	s.mu.Unlock()
+	if ok {
+		return cs, nil
+	}
+	es, total, err := s.cb.ix.Descendants(rel, code, false, maxInherit)
+	if err != nil {
+		return nil, err
+	}
+	cs = []string{}
+	if total <= maxInherit {
+		for _, e := range es {
+			cs = append(cs, e.Code)
+		}
+	}
+	s.mu.Lock()
+	s.belows[key] = cs
+	s.mu.Unlock()
+	return cs, nil
+}
 
 // ancestors are the codes above an ICD-10-CM code, nearest first, down to
 // the subcategory level.
@@ -274,96 +358,6 @@ func ancestors(sys codeset.System, code string) []string {
 		out = append(out, code[:n])
 	}
 	return out
-}
-
-// joinVariants reads an ancestor's index entry together with a code's
-// title: the words of both count, and the title's words the query does not
-// say count against the code as an index entry's would.
-func joinVariants(anc, own *variant) variant {
-	v := variant{kind: anc.kind, text: anc.text + " > " + own.text, words: make(map[string]bool, len(anc.words)+len(own.words)), negated: own.negated}
-	for w := range anc.words {
-		v.words[w] = true
-	}
-	for w := range own.words {
-		v.words[w] = true
-	}
-	seen := map[string]bool{}
-	for _, ws := range [][]string{anc.core, own.core} {
-		for _, w := range ws {
-			if !seen[w] {
-				seen[w] = true
-				v.core = append(v.core, w)
-			}
-		}
-	}
-	return v
-}
-
-// scoreVariant is how well one text of a code fits the query: the share
-// of the query's weight it covers, less a penalty for each word of its own
-// the query does not account for.
-func scoreVariant(rd reading, total float64, v *variant) (score, cov float64) {
-	matched := map[string]bool{}
-	for _, c := range rd.concepts {
-		if c.negated {
-			// Stated absent: credit a code that says "without" it,
-			// fault one that has it.
-			has := false
-			for _, a := range c.alts {
-				for _, t := range a {
-					if v.words[t] {
-						has, matched[t] = true, true
-					}
-				}
-			}
-			neg := false
-			for _, a := range c.alts {
-				for _, t := range a {
-					neg = neg || v.negated[t]
-				}
-			}
-			switch {
-			case neg:
-				cov += c.weight
-				matched["without"] = true
-			case has:
-				cov -= c.weight
-			default:
-				cov += 0.5 * c.weight
-			}
-			continue
-		}
-		frac := 0.0
-		for _, a := range c.alts {
-			n := 0
-			for _, t := range a {
-				if v.words[t] {
-					n++
-				}
-			}
-			if f := float64(n) / float64(len(a)); f > frac {
-				frac = f
-			}
-			if n > 0 {
-				for _, t := range a {
-					matched[t] = true
-				}
-			}
-		}
-		cov += c.weight * frac
-	}
-	cov /= total
-	extra := 0
-	for _, w := range v.core {
-		if !matched[w] && !freeWords[w] {
-			extra++
-		}
-	}
-	pen := extraTitle
-	if v.kind == "index" {
-		pen = extraIndex
-	}
-	return cov - pen*float64(extra), cov
 }
 
 // mergeHits adds to the first list the codes of the second it lacks.
@@ -558,7 +552,9 @@ func (s *Suggester) variant(kind, text string, extra []span) variant {
 			v.negated[w.Term] = true
 		default:
 			v.core = append(v.core, w.Term)
+			v.withoutCore = v.withoutCore || w.Term == "without"
 		}
+		v.sig |= wordSig(w.Term)
 	}
 	return v
 }

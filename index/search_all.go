@@ -29,6 +29,9 @@ func (ix *Index) SearchAll(release string, groups []TermGroup, limit int) ([]Hit
 			q.SetBoost(boost * f.boost)
 			qs = append(qs, q)
 		}
+		if len(qs) == 1 {
+			return qs[0]
+		}
 		return query.NewDisjunctionQuery(qs)
 	}
 	var all []query.Query

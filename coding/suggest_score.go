@@ -1,0 +1,159 @@
+package coding
+
+import (
+	"math/bits"
+	"slices"
+)
+
+// queryBits numbers a reading's distinct words, so a code's text can be
+// matched against the query once, as a bit set, and every reading of it
+// (alone, or under an ancestor's index entry) scored from the bits.
+type queryBits struct {
+	terms    map[string]uint // word -> bit
+	words    []string        // bit -> word
+	concepts []conceptBits
+	total    float64
+	memo     map[*variant]textBits
+	sig      uint64 // wordSig of every word
+}
+
+type conceptBits struct {
+	alts    []altBits
+	all     uint64
+	weight  float64
+	negated bool
+}
+
+type altBits struct {
+	mask uint64
+	n    int
+}
+
+// textBits is what one text holds of the query.
+type textBits struct {
+	words, negated uint64
+	extra          int // core words the query does not say
+}
+
+// maxQueryWords is the words a query is scored on; the rest of a longer
+// one is still searched for.
+const maxQueryWords = 64
+
+func newQueryBits(rd reading) *queryBits {
+	q := &queryBits{terms: map[string]uint{}, memo: map[*variant]textBits{}}
+	for _, c := range rd.concepts {
+		cb := conceptBits{weight: c.weight, negated: c.negated}
+		for _, a := range c.alts {
+			ab := altBits{n: len(a)}
+			for _, t := range a {
+				b, ok := q.terms[t]
+				if !ok {
+					if len(q.words) == maxQueryWords {
+						continue
+					}
+					b = uint(len(q.words))
+					q.terms[t] = b
+					q.words = append(q.words, t)
+					q.sig |= wordSig(t)
+				}
+				ab.mask |= 1 << b
+			}
+			cb.alts = append(cb.alts, ab)
+			cb.all |= ab.mask
+		}
+		q.concepts = append(q.concepts, cb)
+		q.total += c.weight
+	}
+	return q
+}
+
+// wordSig is a word's bit in a 64-bit signature: a text whose signature
+// shares no bit with the query's holds none of its words, and is passed
+// over without a look at its words.
+func wordSig(w string) uint64 {
+	h := uint32(2166136261)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint32(w[i])) * 16777619
+	}
+	return 1 << (h % 64)
+}
+
+// of matches one text against the query, once per query.
+func (q *queryBits) of(v *variant) textBits {
+	if tb, ok := q.memo[v]; ok {
+		return tb
+	}
+	var tb textBits
+	for i, t := range q.words {
+		if v.words[t] {
+			tb.words |= 1 << uint(i)
+		}
+		if v.negated[t] {
+			tb.negated |= 1 << uint(i)
+		}
+	}
+	for _, w := range v.core {
+		if _, said := q.terms[w]; !said && !freeWords[w] {
+			tb.extra++
+		}
+	}
+	q.memo[v] = tb
+	return tb
+}
+
+// score is how well a text fits the query: the share of the query's
+// weight it covers, less a penalty for each word of its own the query does
+// not account for. With b, the text is a (an ancestor's index entry) read
+// together with b (the code's own title).
+func (q *queryBits) score(a, b *variant) (score, cov float64) {
+	ta := q.of(a)
+	words, negated, extra := ta.words, ta.negated, ta.extra
+	if b != nil {
+		tb := q.of(b)
+		words |= tb.words
+		negated = tb.negated
+		for _, w := range b.core {
+			// A word both texts hold counts once; a's parenthesised
+			// words do not excuse b's.
+			if _, said := q.terms[w]; !said && !freeWords[w] && !slices.Contains(a.core, w) {
+				extra++
+			}
+		}
+	}
+	negHit := false
+	for _, c := range q.concepts {
+		if c.negated {
+			// Stated absent: credit a code that says "without" it, fault
+			// one that has it.
+			switch {
+			case negated&c.all != 0:
+				cov += c.weight
+				negHit = true
+			case words&c.all != 0:
+				cov -= c.weight
+			default:
+				cov += 0.5 * c.weight
+			}
+			continue
+		}
+		frac := 0.0
+		for _, al := range c.alts {
+			if f := float64(bits.OnesCount64(words&al.mask)) / float64(al.n); f > frac {
+				frac = f
+			}
+		}
+		cov += c.weight * frac
+	}
+	if q.total > 0 {
+		cov /= q.total
+	}
+	if negHit && (a.withoutCore || b != nil && b.withoutCore) {
+		// The code's "without" is what the query's negation matched.
+		extra--
+	}
+	pen := extraTitle
+	if a.kind == "index" {
+		pen = extraIndex
+	}
+	return cov - pen*float64(extra), cov
+}
