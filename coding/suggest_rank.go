@@ -2,6 +2,7 @@ package coding
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,11 +17,11 @@ type variant struct {
 	text string
 	// words are all analysed words; core excludes parenthesised
 	// (nonessential) ones, which a code is not faulted for lacking.
-	words map[string]bool
+	words []string
 	core  []string
 	// negated are the words of the clauses the text negates ("without
 	// bleeding").
-	negated map[string]bool
+	negated []string
 	// withoutCore: the text says "without" outside parentheses.
 	withoutCore bool
 	sig         uint64 // wordSig of every word
@@ -105,6 +106,9 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		hits = mergeHits(hits, all)
 	}
 	q := newQueryBits(rd)
+	if err := s.prefetch(rel, hitCodes(hits)); err != nil {
+		return nil, err
+	}
 	// Headers that fit the query hand their index entries to the codes
 	// below them, which become candidates too: the Index leads to a header
 	// ("Fracture, ankle, bimalleolar" S82.84-) and the Tabular below it
@@ -141,6 +145,9 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 					more = append(more, index.Hit{Code: c})
 				}
 			}
+		}
+		if err := s.prefetch(rel, hitCodes(more)); err != nil {
+			return nil, err
 		}
 		hits = append(hits, more...)
 	}
@@ -331,15 +338,12 @@ func (s *Suggester) below(rel, code string) ([]string, error) {
 	if ok {
 		return cs, nil
 	}
-	es, total, err := s.cb.ix.Descendants(rel, code, false, maxInherit)
+	cs, total, err := s.cb.ix.DescendantCodes(rel, code, maxInherit)
 	if err != nil {
 		return nil, err
 	}
-	cs = []string{}
-	if total <= maxInherit {
-		for _, e := range es {
-			cs = append(cs, e.Code)
-		}
+	if total > maxInherit || cs == nil {
+		cs = []string{}
 	}
 	s.mu.Lock()
 	s.belows[key] = cs
@@ -356,6 +360,14 @@ func ancestors(sys codeset.System, code string) []string {
 	var out []string
 	for n := len(code) - 1; n >= 4; n-- {
 		out = append(out, code[:n])
+	}
+	return out
+}
+
+func hitCodes(hs []index.Hit) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = h.Code
 	}
 	return out
 }
@@ -489,67 +501,78 @@ func (s *Suggester) codeText(rel, code string) (*codeText, error) {
 	if ok {
 		return ct, nil
 	}
-	e, err := s.cb.ix.Get(rel, code)
-	if err != nil || e == nil {
+	if err := s.prefetch(rel, []string{code}); err != nil {
 		return nil, err
 	}
-	ct = &codeText{entry: e}
-	add := func(kind, text string) error {
-		ct.variants = append(ct.variants, s.variant(kind, text, nil))
+	s.mu.Lock()
+	ct = s.texts[key]
+	s.mu.Unlock()
+	return ct, nil
+}
+
+// prefetch loads the texts of the codes not yet known in one read of the
+// index: a page of candidates, not a transaction each.
+func (s *Suggester) prefetch(rel string, codes []string) error {
+	var missing []string
+	s.mu.Lock()
+	for _, c := range codes {
+		if _, ok := s.texts[rel+"/"+c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	s.mu.Unlock()
+	if len(missing) == 0 {
 		return nil
 	}
-	var ext []span
-	if isSeventhCode(e.System, code) {
-		ext = extensionSpans(e.Title)
-	}
-	ct.variants = append(ct.variants, s.variant("title", e.Title, ext))
-	if e.HCPCS != nil && e.Short != "" {
-		if err := add("short description", e.Short); err != nil {
-			return nil, err
-		}
-	}
-	if e.Notes != nil {
-		for _, t := range e.Notes.InclusionTerms {
-			if err := add("inclusion term", t); err != nil {
-				return nil, err
-			}
-		}
-	}
-	terms, err := s.cb.ix.Terms(rel, code)
+	sts, err := s.cb.ix.SuggestTexts(rel, missing)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for _, t := range terms {
-		text := t.Text
-		if t.Column != "" {
-			text += " > " + t.Column
-		}
-		if t.See != "" {
-			text += " (see " + t.See + ")"
-		}
-		if err := add("index", text); err != nil {
-			return nil, err
+	cts := make([]*codeText, len(missing))
+	for i, st := range sts {
+		if st != nil {
+			cts[i] = s.analyseCode(st)
 		}
 	}
 	s.mu.Lock()
-	s.texts[key] = ct
+	for i, c := range missing {
+		s.texts[rel+"/"+c] = cts[i]
+	}
 	s.mu.Unlock()
-	return ct, nil
+	return nil
+}
+
+// analyseCode reads a code's title, inclusion terms and index entries as
+// the texts it is suggested by.
+func (s *Suggester) analyseCode(st *index.SuggestText) *codeText {
+	ct := &codeText{entry: st.Entry, variants: make([]variant, 0, len(st.Texts))}
+	for i, t := range st.Texts {
+		var ext []span
+		if i == 0 && isSeventhCode(st.Entry.System, st.Entry.Code) {
+			ext = extensionSpans(t.Text)
+		}
+		ct.variants = append(ct.variants, s.variant(t.Kind, t.Text, ext))
+	}
+	return ct
 }
 
 // variant analyses one text once: words inside parentheses or brackets
 // count for matching but are not held against the code, and words of a
 // clause the text negates ("without bleeding") go to negated.
 func (s *Suggester) variant(kind, text string, extra []span) variant {
-	v := variant{kind: kind, text: text, words: map[string]bool{}, negated: map[string]bool{}}
+	v := variant{kind: kind, text: text}
 	opt := append(optionalSpans(text), extra...)
 	neg := withoutSpans(text)
+	// Slices, not sets: a text has a handful of words, and thousands of
+	// texts are read for a query.
 	for _, w := range s.stem.Words(text) {
-		v.words[w.Term] = true
+		if !slices.Contains(v.words, w.Term) {
+			v.words = append(v.words, w.Term)
+		}
 		switch {
 		case inSpans(opt, w.Start):
 		case inSpans(neg, w.Start):
-			v.negated[w.Term] = true
+			v.negated = append(v.negated, w.Term)
 		default:
 			v.core = append(v.core, w.Term)
 			v.withoutCore = v.withoutCore || w.Term == "without"

@@ -84,12 +84,14 @@ func (q *queryBits) of(v *variant) textBits {
 		return tb
 	}
 	var tb textBits
-	for i, t := range q.words {
-		if v.words[t] {
-			tb.words |= 1 << uint(i)
+	for _, w := range v.words {
+		if b, ok := q.terms[w]; ok {
+			tb.words |= 1 << b
 		}
-		if v.negated[t] {
-			tb.negated |= 1 << uint(i)
+	}
+	for _, w := range v.negated {
+		if b, ok := q.terms[w]; ok {
+			tb.negated |= 1 << b
 		}
 	}
 	for _, w := range v.core {

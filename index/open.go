@@ -145,6 +145,16 @@ func (ix *Index) Children(release, code string) ([]*Entry, error) {
 }
 
 // Descendants lists up to limit codes below a code (all when limit <= 0)
+// DescendantCodes lists the codes below code (headers too), up to limit,
+// and how many there are: Descendants without reading the entries.
+func (ix *Index) DescendantCodes(release, code string, limit int) ([]string, int, error) {
+	s, err := ix.store(release)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.descendantCodes(code, limit)
+}
+
 // and how many there are in all.
 func (ix *Index) Descendants(release, code string, billableOnly bool, limit int) ([]*Entry, int, error) {
 	s, err := ix.store(release)

@@ -153,6 +153,32 @@ func (s *store) children(code string) ([]*Entry, error) {
 }
 
 // descendants lists every code below code, billable ones only when asked.
+// descendantCodes lists the codes below code, up to limit, and how many
+// there are, without reading their entries.
+func (s *store) descendantCodes(code string, limit int) ([]string, int, error) {
+	var out []string
+	total := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCodes)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		prefix := []byte(code)
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if len(k) == len(prefix) {
+				continue
+			}
+			total++
+			if limit <= 0 || len(out) < limit {
+				out = append(out, string(k))
+			}
+		}
+		return nil
+	})
+	return out, total, err
+}
+
 func (s *store) descendants(code string, billableOnly bool, limit int) ([]*Entry, int, error) {
 	var out []*Entry
 	total := 0
@@ -188,22 +214,29 @@ func (s *store) descendants(code string, billableOnly bool, limit int) ([]*Entry
 func (s *store) terms(code string) ([]Term, error) {
 	var out []Term
 	err := s.db.View(func(tx *bolt.Tx) error {
-		for _, book := range allBooks {
-			b := tx.Bucket(termBucket(book))
-			if b == nil {
-				continue
-			}
-			if v := b.Get([]byte(code)); v != nil {
-				var ts []Term
-				if err := json.Unmarshal(v, &ts); err != nil {
-					return err
-				}
-				out = append(out, ts...)
-			}
-		}
-		return nil
+		var err error
+		out, err = termsIn(tx, []byte(code))
+		return err
 	})
 	return out, err
+}
+
+func termsIn(tx *bolt.Tx, key []byte) ([]Term, error) {
+	var out []Term
+	for _, book := range allBooks {
+		b := tx.Bucket(termBucket(book))
+		if b == nil {
+			continue
+		}
+		if v := b.Get(key); v != nil {
+			var ts []Term
+			if err := json.Unmarshal(v, &ts); err != nil {
+				return nil, err
+			}
+			out = append(out, ts...)
+		}
+	}
+	return out, nil
 }
 
 func (s *store) structure() ([]Chapter, error) {
