@@ -386,25 +386,17 @@ func writeTerms(tx *bolt.Tx, book codeset.IndexBook, ix *codeset.Index, codes ma
 	// A "see" entry leads to another entry's code: "Grippe - see
 	// Influenza". Older and lay words are often only there, so they are
 	// kept under the code the referenced entry gives.
-	byPath := map[string]string{}
+	var refs *seeIndex
 	if book == codeset.BookDiseases || book == codeset.BookExternalCause {
-		for i := range ix.Terms {
-			t := &ix.Terms[i]
-			if t.Code != "" {
-				key := strings.ToLower(strings.Join(t.Path, ", "))
-				if _, ok := byPath[key]; !ok {
-					byPath[key] = t.Code
-				}
-			}
-		}
+		refs = newSeeIndex(ix.Terms)
 	}
 	for i := range ix.Terms {
 		t := &ix.Terms[i]
 		if t.Code == "" {
-			if t.See == "" || len(byPath) == 0 {
+			if t.See == "" || refs == nil {
 				continue
 			}
-			if target := seeTarget(byPath, t.See); target != "" {
+			if target := refs.target(t.See, mainTerm(t.Path)); target != "" {
 				if code := resolve(target); code != "" {
 					byCode[code] = append(byCode[code], Term{Book: book, Text: termText(t), See: t.See})
 					kept++
@@ -435,24 +427,6 @@ func writeTerms(tx *bolt.Tx, book codeset.IndexBook, ix *codeset.Index, codes ma
 		}
 	}
 	return kept, dropped, nil
-}
-
-// seeTarget finds the code of the entry a "see" reference names, trying the
-// reference whole and then without its last comma-separated parts ("Pain,
-// abdominal, lower" falls back to "Pain, abdominal").
-func seeTarget(byPath map[string]string, see string) string {
-	key := strings.ToLower(strings.TrimSpace(see))
-	for key != "" {
-		if code, ok := byPath[key]; ok {
-			return code
-		}
-		i := strings.LastIndex(key, ",")
-		if i < 0 {
-			return ""
-		}
-		key = strings.TrimSpace(key[:i])
-	}
-	return ""
 }
 
 // termText renders an index path as the book prints it, one level per

@@ -34,18 +34,3 @@ func TestStemmerMatchesIndexAnalyzer(t *testing.T) {
 		}
 	}
 }
-
-func TestSeeTarget(t *testing.T) {
-	byPath := map[string]string{"influenza": "J11.1", "pain, abdominal": "R10.9", "diabetes, diabetic": "E11.9"}
-	for see, want := range map[string]string{
-		"Influenza":              "J11.1",
-		"Pain, abdominal":        "R10.9",
-		"Pain, abdominal, lower": "R10.9",
-		"Diabetes, diabetic":     "E11.9",
-		"Nowhere, at all":        "",
-	} {
-		if got := seeTarget(byPath, see); got != want {
-			t.Errorf("seeTarget(%q) = %q, want %q", see, got, want)
-		}
-	}
-}
