@@ -3,69 +3,33 @@ package coding
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/medcode/medcode/codeset"
 	"github.com/medcode/medcode/index"
 )
 
-// Validator runs every edit on claims. It caches code look-ups, so a batch
-// of claims costs map reads after the first few. A Validator is not safe
-// for concurrent use: give each goroutine its own (they share the code
-// book), which also spares the caches any locking.
+// Validator runs every edit on claims. It caches what it learns about each
+// code, so a batch of claims costs a few map reads after the first ones. A
+// Validator is not safe for concurrent use: give each goroutine its own
+// (they share the code book), which also spares the caches any locking.
 type Validator struct {
 	cb       *Codebook
 	packs    []*RulePack
 	settings Settings
+	// rules is every rule of the packs in pack order.
+	rules  []*Rule
+	either bool // the NCCI modifier may be on either code
 
-	cache map[codeKey]*dxInfo
-	pxc   map[codeKey]*index.Entry
-	ptpc  map[pairKey][]ptpEdit
-	pairc map[pairKey][]Finding
-	notes map[pairKey]string
-	// rules is every rule of the packs in pack order; ruleHits caches which
-	// of them name a code.
-	rules    []*Rule
-	ruleHits map[codeKey][]*Rule
-	cpt      map[string]*Finding
-	norm     map[string]normalized
+	days   map[time.Time]*serviceDay
+	tables map[relSet]*codeTable
 
-	dxBuf   []string
-	infoBuf []*dxInfo
-	muec    map[codeKey][]index.MUERow
-	rels    map[relKey]relPick
-}
-
-// codeKey and pairKey key the caches without building strings: at batch
-// speed, the concatenations cost more than the look-ups.
-type codeKey struct{ rel, code string }
-
-type pairKey struct{ rel, a, b string }
-
-type relKey struct {
-	sys  codeset.System
-	date time.Time
-}
-
-type relPick struct {
-	rel  *index.ReleaseInfo
-	note string
-}
-
-// release caches ReleaseFor by system and date of service.
-func (v *Validator) release(sys codeset.System, d time.Time) (*index.ReleaseInfo, string, error) {
-	k := relKey{sys, d}
-	p, ok := v.rels[k]
-	if ok {
-		return p.rel, p.note, nil
-	}
-	rel, note, err := v.cb.ReleaseFor(sys, Pick{Date: d})
-	if err != nil {
-		return nil, "", err
-	}
-	v.rels[k] = relPick{rel, note}
-	return rel, note, nil
+	// Scratch reused from claim to claim: nothing keeps them past a claim.
+	dxBuf   []*dxCode
+	dxCodes []string
+	needBuf []uint8
+	pxBuf   []*pxCode
+	fire    []*Rule
 }
 
 // dxInfo is what the edits need about one diagnosis code, with the notes of
@@ -77,15 +41,8 @@ type dxInfo struct {
 	first []noteRefs // code first
 	// additional are the code's own and its category's "use additional
 	// code" notes that name codes.
-	additional        []noteRefs
-	additionalFinding *Finding // written once, on first need
-	manifest          bool
-
-	// The validity finding depends only on the code and release, and a
-	// header's takes a scan of the codes below it: computed once.
-	validOnce sync.Once
-	invalid   *Finding
-	validErr  error
+	additional []noteRefs
+	manifest   bool
 }
 
 type noteRefs struct {
@@ -96,96 +53,97 @@ type noteRefs struct {
 
 // NewValidator prepares validation with the given rule packs.
 func (cb *Codebook) NewValidator(packs []*RulePack, settings Settings) *Validator {
-	return &Validator{cb: cb, packs: packs, settings: settings, cache: map[codeKey]*dxInfo{}, pxc: map[codeKey]*index.Entry{},
-		ptpc: map[pairKey][]ptpEdit{}, pairc: map[pairKey][]Finding{}, notes: map[pairKey]string{}, ruleHits: map[codeKey][]*Rule{}, cpt: map[string]*Finding{}, norm: map[string]normalized{}, muec: map[codeKey][]index.MUERow{}, rels: map[relKey]relPick{}}
+	v := &Validator{cb: cb, packs: packs, settings: settings, days: map[time.Time]*serviceDay{}, tables: map[relSet]*codeTable{}}
+	v.rules = []*Rule{}
+	for _, p := range packs {
+		v.rules = append(v.rules, p.Rules...)
+		if p.NCCI.ModifierOn == "either" {
+			v.either = true
+		}
+	}
+	return v
 }
 
 // Validate runs the edits on one claim. Findings come out in a stable
 // order: by rule, then codes.
 func (v *Validator) Validate(c *Claim) (*Report, error) {
 	rep := &Report{Findings: make([]Finding, 0, 4), Checks: make([]Check, 0, 2)}
-	icd, _, err := v.release(codeset.ICD10CM, c.Date)
-	if err != nil {
+	if err := v.check(rep, c); err != nil {
 		return nil, err
 	}
-	hcp, _, err := v.release(codeset.HCPCS, c.Date)
-	if err != nil {
-		return nil, err
-	}
-	// Scratch reused from claim to claim: nothing keeps them past Validate.
-	dx := scratch(&v.dxBuf, len(c.Dx))
-	infos := scratch(&v.infoBuf, len(c.Dx))
-	for i, d := range c.Dx {
-		code, err := v.normalize(d)
-		if err != nil {
-			rep.add(Finding{Rule: "dx-invalid", Severity: SeverityError, Codes: []string{d}, Message: err.Error()})
-			continue
-		}
-		dx[i] = code
-		if icd == nil {
-			continue
-		}
-		info, err := v.dx(icd, code)
-		if err != nil {
-			return nil, err
-		}
-		infos[i] = info
-		info.validOnce.Do(func() {
-			if f, ok, err := v.validity(icd, code, info); err != nil {
-				info.validErr = err
-			} else if ok {
-				info.invalid = sealed(f)
-			}
-		})
-		if info.validErr != nil {
-			return nil, info.validErr
-		}
-		if info.invalid != nil {
-			rep.add(*info.invalid)
-		}
-	}
-	if icd == nil && len(c.Dx) > 0 {
-		rep.Checks = append(rep.Checks, Check{Rule: "dx-valid", Checked: false, Note: "no ICD-10-CM release loaded"})
-	} else if icd != nil && !c.Date.IsZero() && !icd.Release.Covers(c.Date) {
-		rep.add(Finding{Rule: "dx-release", Severity: SeverityWarning, Message: fmt.Sprintf("no loaded ICD-10-CM release covers %s; checked against %s", c.Date.Format("2006-01-02"), icd.Release)})
-	}
-	if icd != nil {
-		v.excludes(rep, icd.ID, dx, infos)
-	}
-	v.sequencing(rep, dx, infos)
-	if err := v.procedures(rep, c, hcp); err != nil {
-		return nil, err
-	}
-	// Only the rules some code of the claim names can fire; which rules a
-	// code names is worked out once per code.
-	var fire []*Rule
-	for _, d := range dx {
-		if d != "" {
-			fire = appendRules(fire, v.rulesFor(d, true))
-		}
-	}
-	for _, p := range c.Px {
-		fire = appendRules(fire, v.rulesFor(p.Code, false))
-	}
-	for _, r := range v.allRules() {
-		if containsRule(fire, r) {
-			r.apply(rep, c, dx)
-		}
-	}
-	if err := v.ncci(rep, c); err != nil {
-		return nil, err
-	}
-	sortFindings(rep.Findings)
 	return rep, nil
 }
 
-func (v *Validator) dx(rel *index.ReleaseInfo, code string) (*dxInfo, error) {
-	key := codeKey{rel.ID, code}
-	info, ok := v.cache[key]
-	if ok {
-		return info, nil
+// check adds the findings and checks of a claim to rep.
+func (v *Validator) check(rep *Report, c *Claim) error {
+	dy, err := v.day(c.Date)
+	if err != nil {
+		return err
 	}
-	info = &dxInfo{}
+	t := dy.t
+	dxs := scratch(&v.dxBuf, len(c.Dx))
+	dx := scratch(&v.dxCodes, len(c.Dx))
+	for i, d := range c.Dx {
+		rec, err := v.dxCode(t, d)
+		if err != nil {
+			return err
+		}
+		if rec.bad != nil {
+			rep.add(*rec.bad)
+			continue
+		}
+		dxs[i], dx[i] = rec, rec.code
+		if rec.invalid != nil {
+			rep.add(*rec.invalid)
+		}
+	}
+	if t.icd == nil && len(c.Dx) > 0 {
+		rep.Checks = append(rep.Checks, Check{Rule: "dx-valid", Checked: false, Note: "no ICD-10-CM release loaded"})
+	} else if dy.icdLate != nil {
+		rep.add(*dy.icdLate)
+	}
+	if t.icd != nil {
+		v.dxPairs(rep, t, dxs)
+	}
+	pxs := scratch(&v.pxBuf, len(c.Px))
+	for i := range c.Px {
+		if pxs[i], err = v.pxCode(t, c.Px[i].Code); err != nil {
+			return err
+		}
+	}
+	if err := v.procedures(rep, c, t, pxs); err != nil {
+		return err
+	}
+	// Only the rules some code of the claim names can fire; which rules a
+	// code names is worked out once per code.
+	fire := v.fire[:0]
+	for _, d := range dxs {
+		if d != nil {
+			fire = appendRules(fire, d.rules)
+		}
+	}
+	for _, p := range pxs {
+		fire = appendRules(fire, p.rules)
+	}
+	if len(fire) > 0 {
+		for _, r := range v.rules {
+			if containsRule(fire, r) {
+				r.apply(rep, c, dx)
+			}
+		}
+	}
+	clear(fire)
+	v.fire = fire[:0]
+	if err := v.ncci(rep, c, dy, pxs); err != nil {
+		return err
+	}
+	sortFindings(rep.Findings)
+	return nil
+}
+
+// dxInfo gathers the notes of a diagnosis code.
+func (v *Validator) dxInfo(rel *index.ReleaseInfo, code string) (*dxInfo, error) {
+	info := &dxInfo{}
 	e, err := v.cb.ix.Get(rel.ID, code)
 	if err != nil {
 		return nil, err
@@ -240,7 +198,6 @@ func (v *Validator) dx(rel *index.ReleaseInfo, code string) (*dxInfo, error) {
 			}
 		}
 	}
-	v.cache[key] = info
 	return info, nil
 }
 
@@ -288,33 +245,88 @@ func briefCodes(bs []Brief, n int) string {
 	return strings.Join(out, ", ")
 }
 
-// excludes applies Excludes1 (never together: error) and Excludes2 (not
-// included here, may be coded together: info) between every two diagnoses.
-func (v *Validator) excludes(rep *Report, rel string, dx []string, infos []*dxInfo) {
-	for i := range dx {
-		if infos[i] == nil || infos[i].entry == nil {
+// dxPairs applies the edits between two diagnoses: Excludes1 (never
+// together: error) and Excludes2 (not included here, may be coded together:
+// info) between every two of them, then sequencing: a "use additional
+// code" partner missing, a manifestation code principal or its etiology
+// ("code first") missing.
+func (v *Validator) dxPairs(rep *Report, t *codeTable, dxs []*dxCode) {
+	// need[i] collects what the other codes give code i: partnerAdditional,
+	// partnerFirst.
+	need := scratch(&v.needBuf, len(dxs))
+	for i, a := range dxs {
+		if a == nil {
 			continue
 		}
-		for j := i + 1; j < len(dx); j++ {
-			if infos[j] == nil || infos[j].entry == nil || dx[i] == dx[j] {
+		for j := i + 1; j < len(dxs); j++ {
+			b := dxs[j]
+			if b == nil {
 				continue
 			}
-			for _, f := range v.pairFindings(rel, dx[i], dx[j], infos[i], infos[j]) {
+			if a == b {
+				need[i] |= a.self
+				need[j] |= a.self
+				continue
+			}
+			p := v.dxPair(t, a, b)
+			for _, f := range p.excl {
 				rep.add(f)
 			}
+			need[i] |= p.aByB
+			need[j] |= p.bByA
+		}
+	}
+	for i, d := range dxs {
+		if d == nil || d.info.entry == nil {
+			continue
+		}
+		if d.additional != nil && need[i]&partnerAdditional == 0 {
+			rep.add(*d.additional)
+		}
+		if d.principal != nil && i == 0 {
+			rep.add(*d.principal)
+		}
+		if d.codeFirst != nil && need[i]&partnerFirst == 0 {
+			rep.add(*d.codeFirst)
 		}
 	}
 }
 
-// pairFindings are the Excludes findings between two diagnoses, worked out
-// once per pair and release: a batch meets the same pairs over and over.
-// The first code of the claim is reported first.
-func (v *Validator) pairFindings(rel, a, b string, ia, ib *dxInfo) []Finding {
-	key := pairKey{rel, a, b}
-	fs, ok := v.pairc[key]
-	if ok {
-		return fs
+// Bits of what a diagnosis finds in another: a code its "use additional
+// code" notes name, a code its "code first" notes name.
+const (
+	partnerAdditional uint8 = 1 << iota
+	partnerFirst
+)
+
+// partners says which of a's notes name code.
+func partners(a *dxInfo, code string) uint8 {
+	var p uint8
+	if a == nil || a.entry == nil {
+		return 0
 	}
+	if notesMatch(a.additional, code) {
+		p |= partnerAdditional
+	}
+	if notesMatch(a.first, code) {
+		p |= partnerFirst
+	}
+	return p
+}
+
+func notesMatch(notes []noteRefs, code string) bool {
+	for _, n := range notes {
+		if matchesAny(n.refs, code) {
+			return true
+		}
+	}
+	return false
+}
+
+// excludes are the Excludes findings between two diagnoses, the first code
+// of the claim reported first.
+func excludes(a, b string, ia, ib *dxInfo) []Finding {
+	var fs []Finding
 	seen := map[string]bool{}
 	for _, dir := range []struct {
 		x, y string
@@ -339,7 +351,6 @@ func (v *Validator) pairFindings(rel, a, b string, ia, ib *dxInfo) []Finding {
 			}
 		}
 	}
-	v.pairc[key] = fs
 	return fs
 }
 
@@ -352,95 +363,37 @@ func matchesAny(refs []CodeRef, code string) bool {
 	return false
 }
 
-// sequencing: a manifestation code may not be principal, and its etiology
-// ("code first") should be on the claim.
-func (v *Validator) sequencing(rep *Report, dx []string, infos []*dxInfo) {
-	for i, info := range infos {
-		if info == nil || info.entry == nil {
-			continue
-		}
-		if len(info.additional) > 0 && !partnerOnClaim(dx, i, info.additional) {
-			if info.additionalFinding == nil {
-				code := codeset.DotICD(dx[i])
-				n := info.additional[0]
-				info.additionalFinding = sealed(Finding{Rule: "use-additional-missing", Severity: SeverityWarning, Codes: []string{code},
-					Message: code + " says to use an additional code where it applies, and none of the codes it names is on the claim",
-					Source:  "use additional code at " + n.from + ": " + n.text})
-			}
-			rep.add(*info.additionalFinding)
-		}
-		if !info.manifest {
-			continue
-		}
-		code := codeset.DotICD(dx[i])
-		src := "Alphabetic Index: printed in brackets as a manifestation"
-		if len(info.first) > 0 {
-			src = "code first at " + info.first[0].from + ": " + info.first[0].text
-		}
-		if i == 0 {
-			rep.add(Finding{Rule: "manifestation-principal", Severity: SeverityError, Codes: []string{code},
-				Message: fmt.Sprintf("%s is a manifestation code and cannot be the principal or first-listed diagnosis; sequence the underlying condition first", code), Source: src})
-		}
-		if len(info.first) > 0 && !partnerOnClaim(dx, i, info.first) {
-			rep.add(Finding{Rule: "code-first-missing", Severity: SeverityWarning, Codes: []string{code},
-				Message: fmt.Sprintf("%s says to code first the underlying condition, and none of the codes it names is on the claim", code), Source: src})
-		}
-	}
-}
-
-// partnerOnClaim reports whether another diagnosis matches the notes' codes.
-func partnerOnClaim(dx []string, self int, notes []noteRefs) bool {
-	for j, other := range dx {
-		if j == self || other == "" {
-			continue
-		}
-		for _, n := range notes {
-			if matchesAny(n.refs, other) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // procedures checks HCPCS validity on the date of service and modifiers.
-func (v *Validator) procedures(rep *Report, c *Claim, rel *index.ReleaseInfo) error {
+func (v *Validator) procedures(rep *Report, c *Claim, t *codeTable, pxs []*pxCode) error {
 	if len(c.Px) == 0 {
 		return nil
 	}
-	if rel == nil {
+	if t.hcp == nil {
 		rep.Checks = append(rep.Checks, Check{Rule: "px-valid", Checked: false, Note: "no HCPCS release loaded"})
 		return nil
 	}
-	for _, p := range c.Px {
-		if isCPT(p.Code) {
-			rep.add(*v.cptFinding(p.Code))
-		} else {
-			e, err := v.hcpcs(rel, p.Code)
-			if err != nil {
-				return err
-			}
-			switch {
-			case e == nil:
-				rep.add(Finding{Rule: "px-unknown", Severity: SeverityError, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is not an HCPCS Level II code in %s", p.Code, rel.Release)})
-			case e.HCPCS.IsModifier:
-				rep.add(Finding{Rule: "px-unknown", Severity: SeverityError, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is a modifier, not a procedure code", p.Code)})
-			case !c.Date.IsZero() && !inEffect(e.HCPCS, c.Date):
-				if val := hcpcsValidity(e.HCPCS, rel, c.Date); !val.Valid {
-					rep.add(Finding{Rule: "px-not-effective", Severity: SeverityError, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is not valid on %s: %s", p.Code, val.Date, val.Reason)})
-				}
+	for i, p := range c.Px {
+		rec := pxs[i]
+		switch {
+		case rec.cpt != nil:
+			rep.add(*rec.cpt)
+		case rec.unknown != nil:
+			rep.add(*rec.unknown)
+		case !c.Date.IsZero() && !inEffect(rec.entry.HCPCS, c.Date):
+			if val := hcpcsValidity(rec.entry.HCPCS, t.hcp, c.Date); !val.Valid {
+				rep.add(Finding{Rule: "px-not-effective", Severity: SeverityError, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is not valid on %s: %s", p.Code, val.Date, val.Reason)})
 			}
 		}
 		for _, m := range p.Modifiers {
 			if isDigits(m) {
 				continue // CPT modifiers (25, 59) are not in the HCPCS file
 			}
-			e, err := v.hcpcs(rel, m)
+			mod, err := v.pxCode(t, m)
 			if err != nil {
 				return err
 			}
-			if e == nil || !e.HCPCS.IsModifier {
-				rep.add(Finding{Rule: "px-modifier-unknown", Severity: SeverityError, Codes: []string{p.Code, m}, Message: fmt.Sprintf("%s is not an HCPCS Level II modifier in %s", m, rel.Release)})
+			if e := mod.entry; e == nil || !e.HCPCS.IsModifier {
+				rep.add(Finding{Rule: "px-modifier-unknown", Severity: SeverityError, Codes: []string{p.Code, m}, Message: fmt.Sprintf("%s is not an HCPCS Level II modifier in %s", m, t.hcp.Release)})
 			}
 		}
 	}
@@ -451,20 +404,6 @@ func (v *Validator) procedures(rep *Report, c *Claim, rel *index.ReleaseInfo) er
 // explanation: most codes on most claims are in effect.
 func inEffect(r *codeset.HCPCSRecord, d time.Time) bool {
 	return (r.Added.IsZero() || !d.Before(r.Added)) && (r.Terminated.IsZero() || !d.After(r.Terminated))
-}
-
-func (v *Validator) hcpcs(rel *index.ReleaseInfo, code string) (*index.Entry, error) {
-	key := codeKey{rel.ID, code}
-	e, ok := v.pxc[key]
-	if ok {
-		return e, nil
-	}
-	e, err := v.cb.ix.Get(rel.ID, code)
-	if err != nil {
-		return nil, err
-	}
-	v.pxc[key] = e
-	return e, nil
 }
 
 // isCPT: CPT codes are five digits, or four digits and F/T/U (category II,
@@ -498,39 +437,10 @@ func codesLess(a, b []string) bool {
 	return len(a) < len(b)
 }
 
-// cptFinding says, once per code, that a CPT code's validity is unchecked.
-func (v *Validator) cptFinding(code string) *Finding {
-	f, ok := v.cpt[code]
-	if !ok {
-		f = sealed(Finding{Rule: "px-cpt-unchecked", Severity: SeverityInfo, Codes: []string{code},
-			Message: code + " is a CPT code: the HCPCS Level II file does not list CPT codes, so its validity was not checked"})
-		v.cpt[code] = f
-	}
-	return f
-}
-
-func (v *Validator) allRules() []*Rule {
-	if v.rules == nil {
-		v.rules = []*Rule{}
-		for _, p := range v.packs {
-			v.rules = append(v.rules, p.Rules...)
-		}
-	}
-	return v.rules
-}
-
 // rulesFor lists the rules whose dx (or px) patterns name a code.
 func (v *Validator) rulesFor(code string, dx bool) []*Rule {
-	rules := v.allRules()
-	key := codeKey{"dx", code}
-	if !dx {
-		key.rel = "px"
-	}
-	rs, ok := v.ruleHits[key]
-	if ok {
-		return rs
-	}
-	for _, r := range rules {
+	var rs []*Rule
+	for _, r := range v.rules {
 		pats := r.px
 		if dx {
 			pats = r.dx
@@ -539,7 +449,6 @@ func (v *Validator) rulesFor(code string, dx bool) []*Rule {
 			rs = append(rs, r)
 		}
 	}
-	v.ruleHits[key] = rs
 	return rs
 }
 
@@ -560,26 +469,6 @@ func containsRule(rs []*Rule, r *Rule) bool {
 	}
 	return false
 }
-
-type normalized struct {
-	code string
-	err  error
-}
-
-// normalize caches NormalizeICD: a batch repeats the same few thousand codes.
-func (v *Validator) normalize(s string) (string, error) {
-	if n, ok := v.norm[s]; ok {
-		return n.code, n.err
-	}
-	code, err := codeset.NormalizeICD(s)
-	if len(v.norm) < maxNormCache {
-		v.norm[s] = normalized{code, err}
-	}
-	return code, err
-}
-
-// maxNormCache bounds the normalisation cache against a file of garbage.
-const maxNormCache = 200000
 
 // sortFindings orders findings by severity, rule and codes. A claim has a
 // handful, so an insertion sort beats sort.SliceStable's reflection.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/medcode/medcode/codeset"
 	"github.com/medcode/medcode/index"
 )
 
@@ -35,67 +34,64 @@ func (v *Validator) setting() string {
 	return v.settings.Setting
 }
 
-// modifierOnEither is a rule-pack setting: some payers accept the
-// NCCI-associated modifier on the column-1 code too.
-func (v *Validator) modifierOnEither() bool {
-	for _, p := range v.packs {
-		if p.NCCI.ModifierOn == "either" {
-			return true
-		}
+// ncciChecks decides, for a date of service, whether the procedure-to-
+// procedure and MUE edits of the NCCI release in force run, or why not.
+func (v *Validator) ncciChecks(dy *serviceDay, rel *index.ReleaseInfo, note string) {
+	switch {
+	case rel == nil:
+		dy.ptp = Check{Rule: "ncci-ptp", Checked: false, Note: "no NCCI procedure-to-procedure table loaded: pairs were not checked"}
+		dy.mue = Check{Rule: "mue", Checked: false, Note: "no MUE table loaded: unit limits were not checked"}
+		return
+	case note != "":
+		// Another quarter's edits would be a guess: say what was not
+		// checked rather than apply them.
+		dy.ptp = Check{Rule: "ncci-ptp", Checked: false, Note: "no NCCI release loaded covers the date of service: pairs were not checked"}
+		dy.mue = Check{Rule: "mue", Checked: false, Note: "no NCCI release loaded covers the date of service: unit limits were not checked"}
+		return
 	}
-	return false
+	setting := v.setting()
+	if rel.PTPEdits == 0 {
+		dy.ptp = Check{Rule: "ncci-ptp", Checked: false, Note: "the NCCI release loaded has no procedure-to-procedure table"}
+	} else {
+		dy.ptp = Check{Rule: "ncci-ptp", Checked: true, Note: fmt.Sprintf("%s, %s edits", rel.Release, setting)}
+		dy.runPTP = true
+	}
+	if rel.MUEEdits == 0 {
+		dy.mue = Check{Rule: "mue", Checked: false, Note: "the NCCI release loaded has no MUE table"}
+	} else {
+		dy.mue = Check{Rule: "mue", Checked: true, Note: fmt.Sprintf("%s, %s services", rel.Release, setting)}
+		dy.runMUE = true
+	}
 }
 
 // ncci applies the procedure-to-procedure and MUE edits of the NCCI release
 // in force on the date of service, or says they could not be checked.
-func (v *Validator) ncci(rep *Report, c *Claim) error {
-	rel, note, err := v.release(codeset.NCCI, c.Date)
-	if err != nil {
-		return err
-	}
-	if rel == nil {
-		rep.Checks = append(rep.Checks,
-			Check{Rule: "ncci-ptp", Checked: false, Note: "no NCCI procedure-to-procedure table loaded: pairs were not checked"},
-			Check{Rule: "mue", Checked: false, Note: "no MUE table loaded: unit limits were not checked"})
-		return nil
-	}
-	if note != "" {
-		// Another quarter's edits would be a guess: say what was not
-		// checked rather than apply them.
-		rep.Checks = append(rep.Checks,
-			Check{Rule: "ncci-ptp", Checked: false, Note: "no NCCI release loaded covers the date of service: pairs were not checked"},
-			Check{Rule: "mue", Checked: false, Note: "no NCCI release loaded covers the date of service: unit limits were not checked"})
-		return nil
-	}
-	setting := v.setting()
-	if rel.PTPEdits == 0 {
-		rep.Checks = append(rep.Checks, Check{Rule: "ncci-ptp", Checked: false, Note: "the NCCI release loaded has no procedure-to-procedure table"})
-	} else {
-		rep.Checks = append(rep.Checks, Check{Rule: "ncci-ptp", Checked: true, Note: v.note(rel, setting, "edits")})
-		if err := v.ptp(rep, c, rel, setting); err != nil {
+func (v *Validator) ncci(rep *Report, c *Claim, dy *serviceDay, pxs []*pxCode) error {
+	rep.Checks = append(rep.Checks, dy.ptp)
+	if dy.runPTP {
+		if err := v.ptp(rep, c, dy.t, pxs); err != nil {
 			return err
 		}
 	}
-	if rel.MUEEdits == 0 {
-		rep.Checks = append(rep.Checks, Check{Rule: "mue", Checked: false, Note: "the NCCI release loaded has no MUE table"})
-	} else {
-		rep.Checks = append(rep.Checks, Check{Rule: "mue", Checked: true, Note: v.note(rel, setting, "services")})
-		if err := v.mue(rep, c, rel, setting); err != nil {
-			return err
-		}
+	rep.Checks = append(rep.Checks, dy.mue)
+	if dy.runMUE {
+		v.mue(rep, c, dy.t, pxs)
 	}
 	return nil
 }
 
-func (v *Validator) ptp(rep *Report, c *Claim, rel *index.ReleaseInfo, setting string) error {
-	either := v.modifierOnEither()
-	for i := range c.Px {
-		for j := range c.Px {
-			a, b := &c.Px[i], &c.Px[j]
-			if i == j || a.Code == b.Code || firstIndex(c.Px, a.Code) != i || firstIndex(c.Px, b.Code) != j {
+// ptp applies the edits of every two different codes of the claim, each
+// code at its first line.
+func (v *Validator) ptp(rep *Report, c *Claim, t *codeTable, pxs []*pxCode) error {
+	for i, a := range pxs {
+		if !firstLine(pxs, i) {
+			continue
+		}
+		for j, b := range pxs {
+			if a == b || !firstLine(pxs, j) {
 				continue
 			}
-			edits, err := v.ptpEdits(rel, a.Code, b.Code, setting)
+			edits, err := v.ptpEdits(t, a, b)
 			if err != nil {
 				return err
 			}
@@ -104,7 +100,7 @@ func (v *Validator) ptp(rep *Report, c *Claim, rel *index.ReleaseInfo, setting s
 				if !e.row.Applies(c.Date) {
 					continue
 				}
-				if e.row.Modifier == 1 && (hasNCCIModifier(*b) || either && hasNCCIModifier(*a)) {
+				if e.row.Modifier == 1 && (hasNCCIModifier(c.Px[j]) || v.either && hasNCCIModifier(c.Px[i])) {
 					rep.add(*e.bypassed)
 					continue
 				}
@@ -115,13 +111,15 @@ func (v *Validator) ptp(rep *Report, c *Claim, rel *index.ReleaseInfo, setting s
 	return nil
 }
 
-func firstIndex(px []Procedure, code string) int {
-	for i := range px {
-		if px[i].Code == code {
-			return i
+// firstLine reports whether line i is the first of its code (a code has
+// one record, so the same pointer).
+func firstLine(pxs []*pxCode, i int) bool {
+	for _, p := range pxs[:i] {
+		if p == pxs[i] {
+			return false
 		}
 	}
-	return -1
+	return true
 }
 
 // ptpEdit is a PTP row of the setting with its messages written once.
@@ -130,12 +128,13 @@ type ptpEdit struct {
 	denied, bypassed *Finding
 }
 
-func (v *Validator) ptpEdits(rel *index.ReleaseInfo, a, b, setting string) ([]ptpEdit, error) {
-	key := pairKey{rel.ID, a, b}
-	es, ok := v.ptpc[key]
+func (v *Validator) ptpEdits(t *codeTable, pa, pb *pxCode) ([]ptpEdit, error) {
+	key := pairKey(pa.id, pb.id)
+	es, ok := t.ptp[key]
 	if ok {
 		return es, nil
 	}
+	rel, a, b, setting := t.ncci, pa.code, pb.code, v.setting()
 	rows, err := v.cb.ix.PTP(rel.ID, a, b)
 	if err != nil {
 		return nil, err
@@ -160,7 +159,7 @@ func (v *Validator) ptpEdits(rel *index.ReleaseInfo, a, b, setting string) ([]pt
 			bypassed: sealed(Finding{Rule: "ncci-ptp-bypassed", Severity: SeverityInfo, Codes: codes,
 				Message: fmt.Sprintf("%s is bundled into %s, reported separately with an NCCI-associated modifier", b, a), Source: src})})
 	}
-	v.ptpc[key] = es
+	t.ptp[key] = es
 	return es, nil
 }
 
@@ -173,73 +172,65 @@ func hasNCCIModifier(p Procedure) bool {
 	return false
 }
 
-func (v *Validator) mue(rep *Report, c *Claim, rel *index.ReleaseInfo, setting string) error {
-	total := map[string]int{}
-	var order []string
-	for _, p := range c.Px {
-		if _, ok := total[p.Code]; !ok {
-			order = append(order, p.Code)
+// mue applies the unit limits of each code of the claim: a line edit to
+// each line, a date-of-service edit to the code's units over the claim.
+func (v *Validator) mue(rep *Report, c *Claim, t *codeTable, pxs []*pxCode) {
+	for i, rec := range pxs {
+		if len(rec.mue) == 0 || !firstLine(pxs, i) {
+			continue
 		}
-		total[p.Code] += p.Units
-	}
-	for _, code := range order {
-		rows, err := v.mueRows(rel.ID, code)
-		if err != nil {
-			return err
+		total := 0
+		for k, p := range pxs {
+			if p == rec {
+				total += c.Px[k].Units
+			}
 		}
-		for _, r := range rows {
-			if r.Service != "" && r.Service != setting {
-				continue
-			}
-			src := func() string {
-				return fmt.Sprintf("MUE %s %s: %d units, indicator %d %s", rel.Release, code, r.Value, r.Indicator, r.Meaning)
-			}
+		for ri, r := range rec.mue {
 			if r.Indicator == 1 {
-				// A line edit: each claim line on its own.
-				for _, p := range c.Px {
-					if p.Code == code && p.Units > r.Value {
-						rep.add(Finding{Rule: "mue", Severity: SeverityError, Codes: []string{code},
-							Message: fmt.Sprintf("%s has %d units on one line; the MUE allows %d a line", code, p.Units, r.Value), Source: src()})
+				for k, p := range pxs {
+					if p == rec && c.Px[k].Units > r.Value {
+						rep.add(*rec.mueFinding(t.ncci, ri, c.Px[k].Units))
 					}
 				}
 				continue
 			}
-			if total[code] > r.Value {
-				msg := fmt.Sprintf("%s has %d units on the date of service; the MUE allows %d", code, total[code], r.Value)
-				if r.Indicator == 3 {
-					msg += " (a clinical limit: an appeal with documentation may overturn it)"
-				}
-				rep.add(Finding{Rule: "mue", Severity: SeverityError, Codes: []string{code}, Message: msg, Source: src()})
+			if total > r.Value {
+				rep.add(*rec.mueFinding(t.ncci, ri, total))
 			}
 		}
 	}
-	return nil
 }
 
-// mueRows caches the MUE rows of a code: a batch sees the same codes again
-// and again.
-func (v *Validator) mueRows(rel, code string) ([]index.MUERow, error) {
-	key := codeKey{rel, code}
-	rows, ok := v.muec[key]
-	if ok {
-		return rows, nil
-	}
-	rows, err := v.cb.ix.MUE(rel, code)
-	if err != nil {
-		return nil, err
-	}
-	v.muec[key] = rows
-	return rows, nil
+// mueFinding is a written MUE finding: a code has few rows, and claims
+// repeat the same few unit counts.
+type mueFinding struct {
+	row, units int
+	f          *Finding
 }
 
-// note is the text of a check that ran, written once per release and
-// setting.
-func (v *Validator) note(rel *index.ReleaseInfo, setting, what string) string {
-	key := pairKey{rel.ID, setting, what}
-	n, ok := v.notes[key]
-	if !ok {
-		n = fmt.Sprintf("%s, %s %s", rel.Release, setting, what)
-		v.notes[key] = n
+// maxMUEFindings bounds the MUE findings a code keeps written.
+const maxMUEFindings = 16
+
+// mueFinding is the finding of MUE row ri of the code with units over its
+// limit: on one line for a line edit (indicator 1), on the date of service
+// otherwise.
+func (p *pxCode) mueFinding(rel *index.ReleaseInfo, ri, units int) *Finding {
+	for _, m := range p.mueFound {
+		if m.row == ri && m.units == units {
+			return m.f
+		}
 	}
-	return n
+	r, code := p.mue[ri], p.code
+	src := fmt.Sprintf("MUE %s %s: %d units, indicator %d %s", rel.Release, code, r.Value, r.Indicator, r.Meaning)
+	msg := fmt.Sprintf("%s has %d units on the date of service; the MUE allows %d", code, units, r.Value)
+	if r.Indicator == 1 {
+		msg = fmt.Sprintf("%s has %d units on one line; the MUE allows %d a line", code, units, r.Value)
+	} else if r.Indicator == 3 {
+		msg += " (a clinical limit: an appeal with documentation may overturn it)"
+	}
+	f := sealed(Finding{Rule: "mue", Severity: SeverityError, Codes: []string{code}, Message: msg, Source: src})
+	if len(p.mueFound) < maxMUEFindings {
+		p.mueFound = append(p.mueFound, mueFinding{ri, units, f})
+	}
+	return f
 }
