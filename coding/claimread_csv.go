@@ -3,7 +3,6 @@ package coding
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -675,12 +674,11 @@ func claimModSep(r rune) bool { return r == ':' || r == '-' || claimListSep(r) }
 // csvClaimReader reads delimited claims. With grouping it holds the claim
 // being built, and nothing else.
 type csvClaimReader struct {
-	cr     *csv.Reader
+	rs     *csvRecords
 	source string
 	l      *csvLayout
 	seq    int
 	group  *csvGroup // the claim being built from consecutive rows
-	queued *ClaimRecord
 	done   bool
 }
 
@@ -705,15 +703,15 @@ func newCSVClaimReader(br *bufio.Reader, source string, m *ColumnMap, delim rune
 		}
 		delim = d
 	}
-	cr := csv.NewReader(br)
-	cr.Comma = delim
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	r := &csvClaimReader{cr: cr, source: source}
+	rs, err := newCSVRecords(br, delim)
+	if err != nil {
+		return nil, fmt.Errorf("%s: header: %w", source, err)
+	}
+	r := &csvClaimReader{rs: rs, source: source}
 	var header []string
+	var headerLine int
 	for {
-		h, err := cr.Read()
+		h, line, _, err := rs.read()
 		if err == io.EOF {
 			r.done = true
 			return r, nil
@@ -722,21 +720,19 @@ func newCSVClaimReader(br *bufio.Reader, source string, m *ColumnMap, delim rune
 			return nil, fmt.Errorf("%s: header: %w", source, err)
 		}
 		if !csvBlankRow(h) {
-			header = h
+			header, headerLine = h, line
 			break
 		}
 	}
 	header = append([]string(nil), header...)
 	var l *csvLayout
-	var err error
 	if m == nil {
 		l, err = csvDefaultLayout(header)
 	} else {
 		l, err = csvMappedLayout(header, m)
 	}
 	if err != nil {
-		line, _ := cr.FieldPos(0)
-		return nil, fmt.Errorf("%s: line %d: header: %w", source, line, err)
+		return nil, fmt.Errorf("%s: line %d: header: %w", source, headerLine, err)
 	}
 	r.l = l
 	return r, nil
@@ -766,29 +762,17 @@ func (r *csvClaimReader) emit(rec *ClaimRecord) *ClaimRecord {
 }
 
 func (r *csvClaimReader) Next() (*ClaimRecord, error) {
-	if q := r.queued; q != nil {
-		r.queued = nil
-		return r.emit(q), nil
-	}
 	for !r.done {
-		f, err := r.cr.Read()
+		// With lazy quotes, any text is a record: an error is one of
+		// reading.
+		f, line, pos, err := r.rs.read()
 		if err == io.EOF {
 			r.done = true
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return nil, fmt.Errorf("%s: %w", r.source, err)
-			}
-			bad := &ClaimRecord{Pos: fmt.Sprintf("line %d", pe.StartLine), Err: pe.Err}
-			if g := r.group; g != nil {
-				r.group, r.queued = nil, bad
-				return r.emit(r.groupRecord(g)), nil
-			}
-			return r.emit(bad), nil
+			return nil, fmt.Errorf("%s: %w", r.source, err)
 		}
-		line, _ := r.cr.FieldPos(0)
 		if csvBlankRow(f) {
 			continue
 		}
@@ -802,7 +786,7 @@ func (r *csvClaimReader) Next() (*ClaimRecord, error) {
 			if err == nil {
 				err = claimNotEmpty(c)
 			}
-			rec := &ClaimRecord{Pos: "line " + strconv.Itoa(line), ID: id, Claim: c, Err: err}
+			rec := &ClaimRecord{Pos: pos, ID: id, Claim: c, Err: err}
 			if err != nil {
 				rec.Claim = nil
 			}
