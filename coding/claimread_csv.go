@@ -292,6 +292,7 @@ type csvLayout struct {
 	pxList                    int
 	pxSplit                   func(string) []string
 	group, dxFirstRow         bool
+	dates                     dateCache // of dates of service
 }
 
 type pxCols struct {
@@ -301,7 +302,7 @@ type pxCols struct {
 
 func newCSVLayout(header []string) *csvLayout {
 	return &csvLayout{names: header, id: -1, date: -1, age: -1, birth: -1, sex: -1, dxList: -1, pxList: -1,
-		dateLayouts: claimDateLayouts, birthLayouts: claimDateLayouts}
+		dateLayouts: claimDateLayouts, birthLayouts: claimDateLayouts, dates: dateCache{}}
 }
 
 // csvHeaderKey folds a default-layout header name: lower case without
@@ -517,27 +518,20 @@ func csvSeparatorSplit(sep string) func(string) []string {
 	}
 }
 
-func (l *csvLayout) split(s string, f func(string) []string) []string {
-	if f != nil {
-		return f(s)
-	}
-	return claimSplit(s, nil)
-}
-
 func (l *csvLayout) colErr(col int, err error) error {
 	return fmt.Errorf("%s: %w", strings.TrimSpace(l.names[col]), err)
 }
 
 // fill reads one row into c: the claim's own fields from its first row,
-// diagnoses and service lines from every row.
-func (l *csvLayout) fill(c *Claim, f []string, first bool) error {
+// diagnoses and service lines from every row. Its parts are cut from m.
+func (l *csvLayout) fill(c *Claim, f []string, first bool, m *claimSlabs) error {
 	if len(f) != len(l.names) {
 		return fmt.Errorf("the row has %d fields, the header has %d", len(f), len(l.names))
 	}
 	if first {
 		if l.date >= 0 {
 			if s := strings.TrimSpace(f[l.date]); s != "" {
-				d, err := claimDate(s, l.dateLayouts)
+				d, err := l.dates.parse(s, l.dateLayouts)
 				if err != nil {
 					return l.colErr(l.date, err)
 				}
@@ -549,7 +543,8 @@ func (l *csvLayout) fill(c *Claim, f []string, first bool) error {
 			if err != nil {
 				return l.colErr(l.age, err)
 			}
-			c.Age = &a
+			c.Age = m.ages.one()
+			*c.Age = a
 		} else if l.birth >= 0 && strings.TrimSpace(f[l.birth]) != "" {
 			b, err := claimDate(f[l.birth], l.birthLayouts)
 			if err == nil {
@@ -571,16 +566,16 @@ func (l *csvLayout) fill(c *Claim, f []string, first bool) error {
 		}
 	}
 	if first || !l.dxFirstRow {
-		if err := l.fillDx(c, f); err != nil {
+		if err := l.fillDx(c, f, m); err != nil {
 			return err
 		}
 	}
-	return l.fillPx(c, f)
+	return l.fillPx(c, f, m)
 }
 
-func (l *csvLayout) fillDx(c *Claim, f []string) error {
+func (l *csvLayout) fillDx(c *Claim, f []string, m *claimSlabs) error {
 	if l.dxList >= 0 {
-		codes := l.split(f[l.dxList], l.dxSplit)
+		codes := m.split(f[l.dxList], l.dxSplit)
 		for i, s := range codes {
 			d, err := claimDx(s)
 			if err != nil {
@@ -589,7 +584,7 @@ func (l *csvLayout) fillDx(c *Claim, f []string) error {
 			codes[i] = d
 		}
 		if c.Dx == nil && !l.group {
-			c.Dx = codes // the split's own slice: one allocation
+			c.Dx = codes // the split's own slice
 			return nil
 		}
 		for _, d := range codes {
@@ -607,7 +602,7 @@ func (l *csvLayout) fillDx(c *Claim, f []string) error {
 			return l.colErr(col, err)
 		}
 		if c.Dx == nil {
-			c.Dx = make([]string, 0, len(l.dx))
+			c.Dx = m.codes.cut(len(l.dx))[:0]
 		}
 		if l.group {
 			c.Dx = claimAppendDx(c.Dx, d)
@@ -618,11 +613,17 @@ func (l *csvLayout) fillDx(c *Claim, f []string) error {
 	return nil
 }
 
-func (l *csvLayout) fillPx(c *Claim, f []string) error {
+func (l *csvLayout) fillPx(c *Claim, f []string, m *claimSlabs) error {
 	if l.pxList >= 0 {
-		lines := l.split(f[l.pxList], l.pxSplit)
+		lines := m.tmp[:0]
+		if l.pxSplit != nil {
+			lines = l.pxSplit(f[l.pxList])
+		} else {
+			lines = claimSplitAppend(lines, f[l.pxList])
+			m.tmp = lines
+		}
 		if len(lines) > 0 && c.Px == nil {
-			c.Px = make([]Procedure, 0, len(lines))
+			c.Px = m.lines.cut(len(lines))[:0]
 		}
 		for _, s := range lines {
 			p, err := claimPx(s)
@@ -662,7 +663,7 @@ func (l *csvLayout) fillPx(c *Claim, f []string) error {
 			}
 		}
 		if c.Px == nil {
-			c.Px = make([]Procedure, 0, len(l.px))
+			c.Px = m.lines.cut(len(l.px))[:0]
 		}
 		c.Px = append(c.Px, p)
 	}
@@ -675,6 +676,7 @@ func claimModSep(r rune) bool { return r == ':' || r == '-' || claimListSep(r) }
 // being built, and nothing else.
 type csvClaimReader struct {
 	rs     *csvRecords
+	mem    claimSlabs
 	source string
 	l      *csvLayout
 	seq    int
@@ -781,12 +783,14 @@ func (r *csvClaimReader) Next() (*ClaimRecord, error) {
 			id = strings.TrimSpace(f[r.l.id])
 		}
 		if !r.l.group {
-			c := &Claim{ID: id}
-			err := r.l.fill(c, f, true)
+			c := r.mem.claims.one()
+			c.ID = id
+			err := r.l.fill(c, f, true, &r.mem)
 			if err == nil {
 				err = claimNotEmpty(c)
 			}
-			rec := &ClaimRecord{Pos: pos, ID: id, Claim: c, Err: err}
+			rec := r.mem.records.one()
+			*rec = ClaimRecord{Pos: pos, ID: id, Claim: c, Err: err}
 			if err != nil {
 				rec.Claim = nil
 			}
@@ -795,7 +799,7 @@ func (r *csvClaimReader) Next() (*ClaimRecord, error) {
 		if g := r.group; g != nil && id != "" && id == g.id {
 			g.last = line
 			if g.err == nil {
-				if err := r.l.fill(g.claim, f, false); err != nil {
+				if err := r.l.fill(g.claim, f, false, &r.mem); err != nil {
 					g.err, g.errLine = err, line
 				}
 			}
@@ -808,7 +812,7 @@ func (r *csvClaimReader) Next() (*ClaimRecord, error) {
 			if len(f) != len(r.l.names) {
 				g.err = fmt.Errorf("the row has %d fields, the header has %d", len(f), len(r.l.names))
 			}
-		} else if err := r.l.fill(g.claim, f, true); err != nil {
+		} else if err := r.l.fill(g.claim, f, true, &r.mem); err != nil {
 			g.err, g.errLine = err, line
 		}
 		r.group = g

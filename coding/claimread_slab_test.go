@@ -1,0 +1,40 @@
+package coding
+
+import (
+	"math/rand"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// claimSplitAppend splits as claimSplit does, multi-byte characters and
+// all.
+func TestClaimSplitAppend(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	alphabet := []string{"E", "1", ".", " ", ";", "|", ",", "\t", "\n", "\r", "é", "\u00a0", "\u2028", ":"}
+	for i := 0; i < 5000; i++ {
+		var b strings.Builder
+		for n := r.Intn(20); n > 0; n-- {
+			b.WriteString(alphabet[r.Intn(len(alphabet))])
+		}
+		s := b.String()
+		if got, want := claimSplitAppend(nil, s), claimSplit(s, nil); !slices.Equal(got, want) {
+			t.Fatalf("%q: got %q, want %q", s, got, want)
+		}
+	}
+}
+
+// A slab's cuts do not overlap: appending to one leaves the next alone.
+func TestSlabCutsAreCapped(t *testing.T) {
+	var sl slab[string]
+	a := sl.cut(2)
+	b := sl.cut(2)
+	copy(b, []string{"x", "y"})
+	a = append(a, "z")
+	if b[0] != "x" || len(a) != 3 {
+		t.Fatalf("a cut wrote into the next: a=%q b=%q", a, b)
+	}
+	if big := sl.cut(slabLen + 1); len(big) != slabLen+1 {
+		t.Fatalf("a cut longer than a slab has %d elements", len(big))
+	}
+}
