@@ -70,6 +70,10 @@ type AgeRange struct {
 	Max *int `yaml:"max" json:"max,omitempty"`
 }
 
+func (a *AgeRange) allows(age int) bool {
+	return (a.Min == nil || age >= *a.Min) && (a.Max == nil || age <= *a.Max)
+}
+
 // CodeSet names other codes of the claim.
 type CodeSet struct {
 	Dx []string `yaml:"dx" json:"dx,omitempty"`
@@ -314,6 +318,18 @@ func (r *Rule) apply(rep *Report, c *Claim, dx []string) {
 	if !r.active(c) {
 		return
 	}
+	// A sex or age rule the patient meets needs no codes listed: most
+	// claims that name its codes meet it.
+	switch {
+	case r.Sex != "":
+		if c.Sex == "" || c.Sex == r.Sex {
+			return
+		}
+	case r.Age != nil:
+		if c.Age == nil || r.Age.allows(*c.Age) {
+			return
+		}
+	}
 	var hits []string // display codes the rule is about
 	for _, d := range dx {
 		if d != "" && matchesAny(r.dx, d) {
@@ -341,17 +357,9 @@ func (r *Rule) apply(rep *Report, c *Claim, dx []string) {
 	}
 	switch {
 	case r.Sex != "":
-		if c.Sex != "" && c.Sex != r.Sex {
-			emit(hits, "patient sex "+c.Sex)
-		}
+		emit(hits, "patient sex "+c.Sex)
 	case r.Age != nil:
-		if c.Age == nil {
-			return
-		}
-		a := *c.Age
-		if r.Age.Min != nil && a < *r.Age.Min || r.Age.Max != nil && a > *r.Age.Max {
-			emit(hits, fmt.Sprintf("patient age %d", a))
-		}
+		emit(hits, fmt.Sprintf("patient age %d", *c.Age))
 	case r.Excludes != nil:
 		if others := r.Excludes.present(c, dx); len(others) > 0 {
 			emit(append(hits, others...), "")
