@@ -70,7 +70,7 @@ const chunkSize = 256
 type chunk struct {
 	seq     int
 	records []*ClaimRecord
-	results []*BatchResult
+	results []BatchResult // one allocation for the chunk's results
 	sum     *BatchSummary // the chunk's totals, made by its worker
 }
 
@@ -131,18 +131,18 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 				// A validator per worker: its caches need no locking
 				// against the others'.
 				v := cb.NewValidator(opt.Packs, opt.Settings)
+				var found findingSlab
 				for c := range jobs {
-					c.results = make([]*BatchResult, len(c.records))
+					c.results = make([]BatchResult, len(c.records))
 					c.sum = newSummary()
 					for i, r := range c.records {
-						res, err := v.result(r)
-						if err != nil {
+						res := &c.results[i]
+						if err := v.result(res, r, &found); err != nil {
 							workErr <- err
 							cancel()
 							return
 						}
 						c.sum.add(res)
-						c.results[i] = res
 					}
 					c.records = nil
 					select {
@@ -176,8 +176,8 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 			delete(pending, next)
 			next++
 			sum.merge(p.sum)
-			for _, r := range p.results {
-				if err := emit(r); err != nil {
+			for i := range p.results {
+				if err := emit(&p.results[i]); err != nil {
 					emitErr = err
 					cancel()
 					break
@@ -201,30 +201,60 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 	return sum, nil
 }
 
-// result validates one record into its batch result.
-func (v *Validator) result(r *ClaimRecord) (*BatchResult, error) {
-	res := &BatchResult{Seq: r.Seq, Source: r.Source, Position: r.Pos, ClaimID: r.ID, Findings: []Finding{}}
+// result validates one record into its batch result, its findings kept
+// in found.
+func (v *Validator) result(res *BatchResult, r *ClaimRecord, found *findingSlab) error {
+	*res = BatchResult{Seq: r.Seq, Source: r.Source, Position: r.Pos, ClaimID: r.ID, Findings: []Finding{}}
 	if r.Err != nil || r.Claim == nil {
 		res.Status = StatusUnreadable
 		if r.Err != nil {
 			res.Reason = r.Err.Error()
 		}
-		return res, nil
+		return nil
 	}
 	if res.ClaimID == "" {
 		res.ClaimID = r.Claim.ID
 	}
-	rep, err := v.Validate(r.Claim)
-	if err != nil {
-		return nil, err
+	rep := &v.rep
+	*rep = Report{Findings: found.room(), Checks: rep.Checks[:0]}
+	if err := v.check(rep, r.Claim); err != nil {
+		return err
 	}
-	res.Findings, res.Errors, res.Warnings, res.Infos = rep.Findings, rep.Errors, rep.Warnings, rep.Infos
+	res.Findings, res.Errors, res.Warnings, res.Infos = found.keep(rep.Findings), rep.Errors, rep.Warnings, rep.Infos
 	res.Status = StatusOK
 	if rep.Errors+rep.Warnings > 0 {
 		res.Status = StatusFindings
 	}
+	// The validator reuses its checks: the worker totals them before the
+	// next claim.
 	res.checks = rep.Checks
-	return res, nil
+	return nil
+}
+
+// findingSlab holds the findings of many claims in one array: a claim's
+// own slice of findings was the largest allocation of a batch run.
+type findingSlab []Finding
+
+// findingSlabLen is how many findings a slab holds: a claim has a handful.
+const findingSlabLen = 4096
+
+// room is an empty slice to append a claim's findings to.
+func (s *findingSlab) room() []Finding {
+	if cap(*s)-len(*s) < 64 {
+		*s = make([]Finding, 0, findingSlabLen)
+	}
+	return (*s)[len(*s):]
+}
+
+// keep takes the findings appended to room: in place, they become part of
+// the slab, capped so that appending to them copies; a claim with more
+// findings than the room had has its own array already.
+func (s *findingSlab) keep(fs []Finding) []Finding {
+	if cap(fs) != cap(*s)-len(*s) {
+		return fs // append moved them
+	}
+	*s = (*s)[:len(*s)+len(fs)]
+	return fs[:len(fs):len(fs)]
 }
 
 // NewBatchSummary is an empty summary, for totalling several runs with Merge.

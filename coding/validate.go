@@ -30,6 +30,7 @@ type Validator struct {
 	needBuf []uint8
 	pxBuf   []*pxCode
 	fire    []*Rule
+	rep     Report // a batch's, reused
 }
 
 // dxInfo is what the edits need about one diagnosis code, with the notes of
