@@ -77,6 +77,26 @@ func (f *Finding) appendJSON(b []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// jsonSafeRun is how many bytes s starts with that are written as they
+// are: the tight loop most strings are.
+func jsonSafeRun(s string) int {
+	i := 0
+	for i < len(s) && jsonSafe[s[i]] {
+		i++
+	}
+	return i
+}
+
+// jsonSafe marks the bytes written as they are: printable ASCII but the
+// quote and backslash. A table read per byte is the whole cost of most
+// strings.
+var jsonSafe = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSONString quotes s as encoding/json does with HTML escaping off:
 // control characters, quotes and backslashes escaped, invalid UTF-8 as
 // U+FFFD, and U+2028 and U+2029 escaped for JavaScript's sake.
@@ -84,12 +104,11 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i += jsonSafeRun(s[i:]); i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
