@@ -2,6 +2,7 @@ package coding
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ type Validator struct {
 
 	days   map[time.Time]*serviceDay
 	tables map[relSet]*codeTable
+	refs   map[string][]CodeRef // the code references of a note's text
 
 	// Scratch reused from claim to claim: nothing keeps them past a claim.
 	dxBuf   []*dxCode
@@ -54,7 +56,8 @@ type noteRefs struct {
 
 // NewValidator prepares validation with the given rule packs.
 func (cb *Codebook) NewValidator(packs []*RulePack, settings Settings) *Validator {
-	v := &Validator{cb: cb, packs: packs, settings: settings, days: map[time.Time]*serviceDay{}, tables: map[relSet]*codeTable{}}
+	v := &Validator{cb: cb, packs: packs, settings: settings, days: map[time.Time]*serviceDay{}, tables: map[relSet]*codeTable{},
+		refs: map[string][]CodeRef{}}
 	v.rules = []*Rule{}
 	for _, p := range packs {
 		v.rules = append(v.rules, p.Rules...)
@@ -143,7 +146,8 @@ func (v *Validator) check(rep *Report, c *Claim) error {
 }
 
 // dxInfo gathers the notes of a diagnosis code.
-func (v *Validator) dxInfo(rel *index.ReleaseInfo, code string) (*dxInfo, error) {
+func (v *Validator) dxInfo(t *codeTable, code string) (*dxInfo, error) {
+	rel := t.icd
 	info := &dxInfo{}
 	e, err := v.cb.ix.Get(rel.ID, code)
 	if err != nil {
@@ -151,7 +155,7 @@ func (v *Validator) dxInfo(rel *index.ReleaseInfo, code string) (*dxInfo, error)
 	}
 	info.entry = e
 	if e != nil {
-		chain, err := v.cb.ancestors(rel.ID, code)
+		chain, err := v.ancestors(t, code, e)
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +165,7 @@ func (v *Validator) dxInfo(rel *index.ReleaseInfo, code string) (*dxInfo, error)
 		}
 		for _, n := range view.Notes {
 			for _, t := range n.Text {
-				refs := NoteRefs(t)
+				refs := v.noteRefs(t)
 				if len(refs) == 0 {
 					continue
 				}
@@ -200,6 +204,38 @@ func (v *Validator) dxInfo(rel *index.ReleaseInfo, code string) (*dxInfo, error)
 		}
 	}
 	return info, nil
+}
+
+// ancestors returns the entries from the category down to the code, as
+// Codebook.ancestors does, the code's own entry given: the entries of
+// categories and subcategories are read once for all the codes below them.
+func (v *Validator) ancestors(t *codeTable, code string, e *index.Entry) ([]*index.Entry, error) {
+	chain := []*index.Entry{e}
+	for c := codeset.ICDParent(code); c != ""; c = codeset.ICDParent(c) {
+		pe, ok := t.entries[c]
+		if !ok {
+			var err error
+			if pe, err = v.cb.ix.Get(t.icd.ID, c); err != nil {
+				return nil, err
+			}
+			t.entries[c] = pe
+		}
+		if pe != nil {
+			chain = append(chain, pe)
+		}
+	}
+	slices.Reverse(chain)
+	return chain, nil
+}
+
+// noteRefs caches NoteRefs: a category's notes apply to every code below it.
+func (v *Validator) noteRefs(text string) []CodeRef {
+	refs, ok := v.refs[text]
+	if !ok {
+		refs = NoteRefs(text)
+		v.refs[text] = refs
+	}
+	return refs
 }
 
 func (v *Validator) validity(rel *index.ReleaseInfo, code string, info *dxInfo) (Finding, bool, error) {
@@ -328,21 +364,21 @@ func notesMatch(notes []noteRefs, code string) bool {
 // of the claim reported first.
 func excludes(a, b string, ia, ib *dxInfo) []Finding {
 	var fs []Finding
-	seen := map[string]bool{}
+	var seen [2]bool // a finding of each rule, whichever code's note it is
 	for _, dir := range []struct {
 		x, y string
 		info *dxInfo
 	}{{a, b, ia}, {b, a, ib}} {
-		for _, kind := range []struct {
+		for k, kind := range []struct {
 			rule  string
 			sev   Severity
 			notes []noteRefs
 		}{{"excludes1", SeverityError, dir.info.excl1}, {"excludes2", SeverityInfo, dir.info.excl2}} {
 			for _, n := range kind.notes {
-				if seen[kind.rule] || !matchesAny(n.refs, dir.y) {
+				if seen[k] || !matchesAny(n.refs, dir.y) {
 					continue
 				}
-				seen[kind.rule] = true
+				seen[k] = true
 				x, y := codeset.DotICD(dir.x), codeset.DotICD(dir.y)
 				msg := fmt.Sprintf("%s and %s should not be coded together: %s has an Excludes1 note for %s", x, y, n.from, y)
 				if kind.rule == "excludes2" {

@@ -2,6 +2,7 @@ package coding
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/medcode/medcode/codeset"
@@ -38,6 +39,8 @@ type codeTable struct {
 	dxPair map[uint64]*dxPair // by the two codes' ids, in claim order
 	ptp    map[uint64][]ptpEdit
 	ids    uint32 // the last id given
+	// entries are the ICD-10-CM entries of categories and subcategories.
+	entries map[string]*index.Entry
 }
 
 // dxCode is what the edits need about one diagnosis, as a claim spells it.
@@ -102,7 +105,7 @@ func (v *Validator) day(d time.Time) (*serviceDay, error) {
 	t := v.tables[rs]
 	if t == nil {
 		t = &codeTable{relSet: rs, dx: map[string]*dxCode{}, dxNorm: map[string]*dxCode{}, px: map[string]*pxCode{},
-			dxPair: map[uint64]*dxPair{}, ptp: map[uint64][]ptpEdit{}}
+			dxPair: map[uint64]*dxPair{}, ptp: map[uint64][]ptpEdit{}, entries: map[string]*index.Entry{}}
 		v.tables[rs] = t
 	}
 	dy := &serviceDay{t: t}
@@ -121,6 +124,9 @@ func (v *Validator) dxCode(t *codeTable, s string) (*dxCode, error) {
 	if rec, ok := t.dx[s]; ok {
 		return rec, nil
 	}
+	// The strings kept are copies: the claim's may hold on to its whole
+	// input line.
+	s = strings.Clone(s)
 	var rec *dxCode
 	code, err := codeset.NormalizeICD(s)
 	if err != nil {
@@ -143,7 +149,7 @@ func (v *Validator) newDxCode(t *codeTable, code string) (*dxCode, error) {
 	if t.icd == nil {
 		return rec, nil
 	}
-	info, err := v.dxInfo(t.icd, code)
+	info, err := v.dxInfo(t, code)
 	if err != nil {
 		return nil, err
 	}
@@ -192,15 +198,30 @@ func (v *Validator) dxPair(t *codeTable, a, b *dxCode) *dxPair {
 	if a.info.entry != nil && b.info.entry != nil {
 		p.excl = excludes(a.code, b.code, a.info, b.info)
 	}
+	if p.excl == nil && p.aByB == 0 && p.bByA == 0 {
+		p = noPair
+	}
+	if len(t.dxPair) >= maxPairs {
+		clear(t.dxPair)
+	}
 	t.dxPair[k] = p
 	return p
 }
+
+// noPair is most pairs: nothing between the two codes.
+var noPair = &dxPair{}
+
+// maxPairs bounds a cache of pairs: claims with thousands of different
+// codes meet millions of pairs, each seen once or twice. A full cache
+// starts again; the pairs that matter come back at once.
+const maxPairs = 1 << 18
 
 // pxCode returns the record of a procedure code or modifier.
 func (v *Validator) pxCode(t *codeTable, code string) (*pxCode, error) {
 	if rec, ok := t.px[code]; ok {
 		return rec, nil
 	}
+	code = strings.Clone(code) // as dxCode
 	t.ids++
 	rec := &pxCode{id: t.ids, code: code, rules: v.rulesFor(code, false)}
 	if isCPT(code) {

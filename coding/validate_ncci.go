@@ -159,6 +159,9 @@ func (v *Validator) ptpEdits(t *codeTable, pa, pb *pxCode) ([]ptpEdit, error) {
 			bypassed: sealed(Finding{Rule: "ncci-ptp-bypassed", Severity: SeverityInfo, Codes: codes,
 				Message: fmt.Sprintf("%s is bundled into %s, reported separately with an NCCI-associated modifier", b, a), Source: src})})
 	}
+	if len(t.ptp) >= maxPairs {
+		clear(t.ptp)
+	}
 	t.ptp[key] = es
 	return es, nil
 }
