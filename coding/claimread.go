@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/medcode/medcode/codeset"
 )
@@ -262,10 +263,23 @@ func claimHeadDecided(b []byte) bool {
 
 // Field parsing shared by the formats.
 
+// claimTrim is strings.TrimSpace with the usual case inlined: a field that
+// starts and ends with printable ASCII has nothing to trim. A claim's
+// fields were trimmed a dozen times a claim.
+func claimTrim(s string) string {
+	if s != "" && plainASCII(s[0]) && plainASCII(s[len(s)-1]) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+// plainASCII: printable ASCII other than the space.
+func plainASCII(c byte) bool { return c > ' ' && c < utf8.RuneSelf }
+
 var claimDateLayouts = []string{"2006-01-02", "1/2/2006", "20060102"}
 
 func claimDate(s string, layouts []string) (time.Time, error) {
-	s = strings.TrimSpace(s)
+	s = claimTrim(s)
 	for _, l := range layouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return t, nil
@@ -312,7 +326,7 @@ func claimAgeAt(birth, date time.Time) (int, error) {
 const claimMaxAge = 130
 
 func claimAge(s string) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
+	n, err := strconv.Atoi(claimTrim(s))
 	if err != nil || n < 0 || n > claimMaxAge {
 		return 0, fmt.Errorf("invalid age %q: want whole years from 0 to %d", s, claimMaxAge)
 	}
@@ -321,7 +335,7 @@ func claimAge(s string) (int, error) {
 
 // claimSex: "F", "M", or "" for unknown.
 func claimSex(s string) (string, error) {
-	switch strings.ToUpper(strings.TrimSpace(s)) {
+	switch strings.ToUpper(claimTrim(s)) {
 	case "F", "FEMALE":
 		return "F", nil
 	case "M", "MALE":
@@ -336,7 +350,7 @@ func claimSex(s string) (string, error) {
 // upper-case ("e119" -> "E11.9"). A code already in that form is returned
 // as is, without allocating.
 func claimDx(s string) (string, error) {
-	s = strings.TrimSpace(s)
+	s = claimTrim(s)
 	if claimCanonicalDx(s) {
 		return s, nil
 	}
@@ -375,7 +389,7 @@ func claimCanonicalDx(s string) bool {
 // "J1100", "J1100x2:LT", "J1100:LT:59x2", "J1100-59". A bare upper-case
 // code takes a fast path.
 func claimPx(s string) (Procedure, error) {
-	t := strings.TrimSpace(s)
+	t := claimTrim(s)
 	if len(t) == 5 && claimUpperAlnum(t) {
 		return Procedure{Code: t, Units: 1}, nil
 	}
@@ -452,7 +466,7 @@ func claimUpperAlnum(s string) bool {
 
 // claimModifier checks one modifier ("lt" -> "LT").
 func claimModifier(s string) (string, error) {
-	m := strings.TrimSpace(s)
+	m := claimTrim(s)
 	if len(m) != 2 || !looksLikeHCPCS(m) {
 		return "", fmt.Errorf("invalid modifier %q: a modifier has two characters", s)
 	}
@@ -464,7 +478,7 @@ func claimModifier(s string) (string, error) {
 
 // claimUnits reads a unit count: a whole number of 1 or more ("2", "2.0").
 func claimUnits(s string) (int, error) {
-	t := strings.TrimSpace(s)
+	t := claimTrim(s)
 	if n, err := strconv.Atoi(t); err == nil && n >= 1 {
 		return n, nil
 	}

@@ -530,7 +530,7 @@ func (l *csvLayout) fill(c *Claim, f []string, first bool, m *claimSlabs) error 
 	}
 	if first {
 		if l.date >= 0 {
-			if s := strings.TrimSpace(f[l.date]); s != "" {
+			if s := claimTrim(f[l.date]); s != "" {
 				d, err := l.dates.parse(s, l.dateLayouts)
 				if err != nil {
 					return l.colErr(l.date, err)
@@ -538,14 +538,14 @@ func (l *csvLayout) fill(c *Claim, f []string, first bool, m *claimSlabs) error 
 				c.Date = d
 			}
 		}
-		if l.age >= 0 && strings.TrimSpace(f[l.age]) != "" {
+		if l.age >= 0 && claimTrim(f[l.age]) != "" {
 			a, err := claimAge(f[l.age])
 			if err != nil {
 				return l.colErr(l.age, err)
 			}
 			c.Age = m.ages.one()
 			*c.Age = a
-		} else if l.birth >= 0 && strings.TrimSpace(f[l.birth]) != "" {
+		} else if l.birth >= 0 && claimTrim(f[l.birth]) != "" {
 			b, err := claimDate(f[l.birth], l.birthLayouts)
 			if err == nil {
 				var a int
@@ -593,7 +593,7 @@ func (l *csvLayout) fillDx(c *Claim, f []string, m *claimSlabs) error {
 		return nil
 	}
 	for _, col := range l.dx {
-		s := strings.TrimSpace(f[col])
+		s := claimTrim(f[col])
 		if s == "" {
 			continue
 		}
@@ -635,9 +635,9 @@ func (l *csvLayout) fillPx(c *Claim, f []string, m *claimSlabs) error {
 		return nil
 	}
 	for _, pc := range l.px {
-		code := strings.TrimSpace(f[pc.code])
+		code := claimTrim(f[pc.code])
 		if code == "" {
-			if pc.units >= 0 && strings.TrimSpace(f[pc.units]) != "" {
+			if pc.units >= 0 && claimTrim(f[pc.units]) != "" {
 				return fmt.Errorf("%s: no procedure code, but %s is %q", strings.TrimSpace(l.names[pc.code]), strings.TrimSpace(l.names[pc.units]), f[pc.units])
 			}
 			continue
@@ -647,7 +647,7 @@ func (l *csvLayout) fillPx(c *Claim, f []string, m *claimSlabs) error {
 			return l.colErr(pc.code, err)
 		}
 		if pc.units >= 0 {
-			if s := strings.TrimSpace(f[pc.units]); s != "" {
+			if s := claimTrim(f[pc.units]); s != "" {
 				if p.Units, err = claimUnits(s); err != nil {
 					return l.colErr(pc.units, err)
 				}
@@ -780,7 +780,7 @@ func (r *csvClaimReader) Next() (*ClaimRecord, error) {
 		}
 		id := ""
 		if r.l.id >= 0 && r.l.id < len(f) {
-			id = strings.TrimSpace(f[r.l.id])
+			id = claimTrim(f[r.l.id])
 		}
 		if !r.l.group {
 			c := r.mem.claims.one()
@@ -855,7 +855,7 @@ func claimNotEmpty(c *Claim) error {
 
 func csvBlankRow(f []string) bool {
 	for _, s := range f {
-		if strings.TrimSpace(s) != "" {
+		if claimTrim(s) != "" {
 			return false
 		}
 	}
