@@ -46,6 +46,35 @@ type dxInfo struct {
 	// code" notes that name codes.
 	additional []noteRefs
 	manifest   bool
+	// exclChapters and partnerChapters are the first letters of the codes
+	// the Excludes notes, and the "use additional" and "code first" notes,
+	// can name: most pairs of codes are told apart by them alone.
+	exclChapters, partnerChapters letters
+}
+
+// letters is a set of code initials, A to Z.
+type letters uint32
+
+// initial is the set of a code's initial; any letter when it is none.
+func initial(code string) letters {
+	if code == "" || code[0] < 'A' || code[0] > 'Z' {
+		return ^letters(0)
+	}
+	return 1 << (code[0] - 'A')
+}
+
+// refLetters adds the initials the notes' references can match.
+func refLetters(l letters, notes []noteRefs) letters {
+	for _, n := range notes {
+		for _, r := range n.refs {
+			from, to := initial(r.From), initial(r.To)
+			if from == ^letters(0) || to == ^letters(0) || to < from {
+				return ^letters(0)
+			}
+			l |= to<<1 - from // every initial from From's to To's
+		}
+	}
+	return l
 }
 
 type noteRefs struct {
@@ -203,6 +232,8 @@ func (v *Validator) dxInfo(t *codeTable, code string) (*dxInfo, error) {
 			}
 		}
 	}
+	info.exclChapters = refLetters(refLetters(0, info.excl1), info.excl2)
+	info.partnerChapters = refLetters(refLetters(0, info.additional), info.first)
 	return info, nil
 }
 
@@ -339,7 +370,7 @@ const (
 // partners says which of a's notes name code.
 func partners(a *dxInfo, code string) uint8 {
 	var p uint8
-	if a == nil || a.entry == nil {
+	if a == nil || a.entry == nil || a.partnerChapters&initial(code) == 0 {
 		return 0
 	}
 	if notesMatch(a.additional, code) {
@@ -363,6 +394,9 @@ func notesMatch(notes []noteRefs, code string) bool {
 // excludes are the Excludes findings between two diagnoses, the first code
 // of the claim reported first.
 func excludes(a, b string, ia, ib *dxInfo) []Finding {
+	if ia.exclChapters&initial(b) == 0 && ib.exclChapters&initial(a) == 0 {
+		return nil
+	}
 	var fs []Finding
 	var seen [2]bool // a finding of each rule, whichever code's note it is
 	for _, dir := range []struct {
