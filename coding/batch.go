@@ -131,7 +131,7 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 				// A validator per worker: its caches need no locking
 				// against the others'.
 				v := cb.NewValidator(opt.Packs, opt.Settings)
-				var found findingSlab
+				var found slab[Finding]
 				t := tally{sealed: map[*byte]int{}}
 				for c := range jobs {
 					c.results = make([]BatchResult, len(c.records))
@@ -205,7 +205,7 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 
 // result validates one record into its batch result, its findings kept
 // in found.
-func (v *Validator) result(res *BatchResult, r *ClaimRecord, found *findingSlab) error {
+func (v *Validator) result(res *BatchResult, r *ClaimRecord, found *slab[Finding]) error {
 	*res = BatchResult{Seq: r.Seq, Source: r.Source, Position: r.Pos, ClaimID: r.ID, Findings: []Finding{}}
 	if r.Err != nil || r.Claim == nil {
 		res.Status = StatusUnreadable
@@ -218,7 +218,7 @@ func (v *Validator) result(res *BatchResult, r *ClaimRecord, found *findingSlab)
 		res.ClaimID = r.Claim.ID
 	}
 	rep := &v.rep
-	*rep = Report{Findings: found.room(), Checks: rep.Checks[:0]}
+	*rep = Report{Findings: found.room(64), Checks: rep.Checks[:0]}
 	if err := v.check(rep, r.Claim); err != nil {
 		return err
 	}
@@ -231,32 +231,6 @@ func (v *Validator) result(res *BatchResult, r *ClaimRecord, found *findingSlab)
 	// next claim.
 	res.checks = rep.Checks
 	return nil
-}
-
-// findingSlab holds the findings of many claims in one array: a claim's
-// own slice of findings was the largest allocation of a batch run.
-type findingSlab []Finding
-
-// findingSlabLen is how many findings a slab holds: a claim has a handful.
-const findingSlabLen = 4096
-
-// room is an empty slice to append a claim's findings to.
-func (s *findingSlab) room() []Finding {
-	if cap(*s)-len(*s) < 64 {
-		*s = make([]Finding, 0, findingSlabLen)
-	}
-	return (*s)[len(*s):]
-}
-
-// keep takes the findings appended to room: in place, they become part of
-// the slab, capped so that appending to them copies; a claim with more
-// findings than the room had has its own array already.
-func (s *findingSlab) keep(fs []Finding) []Finding {
-	if cap(fs) != cap(*s)-len(*s) {
-		return fs // append moved them
-	}
-	*s = (*s)[:len(*s)+len(fs)]
-	return fs[:len(fs):len(fs)]
 }
 
 // NewBatchSummary is an empty summary, for totalling several runs with Merge.

@@ -2,29 +2,6 @@ package coding
 
 import "time"
 
-// slab cuts small slices out of a larger one, so that a claim's parts (the
-// record, the claim, its diagnoses and lines) cost an allocation per few
-// hundred claims instead of one each: at batch speed, allocating was a
-// fifth of reading a claim. Nothing is ever reused, so a record stays valid
-// however long its reader's caller keeps it. Each cut is capped: appending
-// to it copies instead of writing into the next cut.
-type slab[T any] []T
-
-// slabLen is how many elements a slab holds, unless a cut needs more.
-const slabLen = 512
-
-func (s *slab[T]) cut(n int) []T {
-	if cap(*s)-len(*s) < n {
-		*s = make([]T, 0, max(slabLen, n))
-	}
-	i := len(*s)
-	*s = (*s)[:i+n]
-	return (*s)[i : i+n : i+n]
-}
-
-// one returns a new zero T.
-func (s *slab[T]) one() *T { return &s.cut(1)[0] }
-
 // claimSlabs are the slabs of a reader.
 type claimSlabs struct {
 	records slab[ClaimRecord]

@@ -23,18 +23,3 @@ func TestClaimSplitAppend(t *testing.T) {
 		}
 	}
 }
-
-// A slab's cuts do not overlap: appending to one leaves the next alone.
-func TestSlabCutsAreCapped(t *testing.T) {
-	var sl slab[string]
-	a := sl.cut(2)
-	b := sl.cut(2)
-	copy(b, []string{"x", "y"})
-	a = append(a, "z")
-	if b[0] != "x" || len(a) != 3 {
-		t.Fatalf("a cut wrote into the next: a=%q b=%q", a, b)
-	}
-	if big := sl.cut(slabLen + 1); len(big) != slabLen+1 {
-		t.Fatalf("a cut longer than a slab has %d elements", len(big))
-	}
-}

@@ -46,10 +46,10 @@ type dxInfo struct {
 	// code" notes that name codes.
 	additional []noteRefs
 	manifest   bool
-	// exclChapters and partnerChapters are the first letters of the codes
-	// the Excludes notes, and the "use additional" and "code first" notes,
-	// can name: most pairs of codes are told apart by them alone.
-	exclChapters, partnerChapters letters
+	// exclInitials and partnerInitials are the initials of the codes the
+	// Excludes notes, and the "use additional" and "code first" notes, can
+	// name: many pairs of codes are told apart by them alone.
+	exclInitials, partnerInitials letters
 }
 
 // letters is a set of code initials, A to Z.
@@ -232,8 +232,8 @@ func (v *Validator) dxInfo(t *codeTable, code string) (*dxInfo, error) {
 			}
 		}
 	}
-	info.exclChapters = refLetters(refLetters(0, info.excl1), info.excl2)
-	info.partnerChapters = refLetters(refLetters(0, info.additional), info.first)
+	info.exclInitials = refLetters(refLetters(0, info.excl1), info.excl2)
+	info.partnerInitials = refLetters(refLetters(0, info.additional), info.first)
 	return info, nil
 }
 
@@ -331,7 +331,7 @@ func (v *Validator) dxPairs(rep *Report, t *codeTable, dxs []*dxCode) {
 			if b == nil {
 				continue
 			}
-			if a == b {
+			if a == b { // the same code: a table has one record a code
 				need[i] |= a.self
 				need[j] |= a.self
 				continue
@@ -370,7 +370,7 @@ const (
 // partners says which of a's notes name code.
 func partners(a *dxInfo, code string) uint8 {
 	var p uint8
-	if a == nil || a.entry == nil || a.partnerChapters&initial(code) == 0 {
+	if a == nil || a.entry == nil || a.partnerInitials&initial(code) == 0 {
 		return 0
 	}
 	if notesMatch(a.additional, code) {
@@ -394,7 +394,7 @@ func notesMatch(notes []noteRefs, code string) bool {
 // excludes are the Excludes findings between two diagnoses, the first code
 // of the claim reported first.
 func excludes(a, b string, ia, ib *dxInfo) []Finding {
-	if ia.exclChapters&initial(b) == 0 && ib.exclChapters&initial(a) == 0 {
+	if ia.exclInitials&initial(b) == 0 && ib.exclInitials&initial(a) == 0 {
 		return nil
 	}
 	var fs []Finding
