@@ -275,6 +275,7 @@ func (s *Suggester) read(rel string, sys codeset.System, query string) ([]readin
 				c := rd.clone()
 				if m != "" {
 					c.add(sl.label, append([]string{m}, s.syn.equiv[m]...), sl.label+" = "+m+" (one of "+strings.Join(sl.meanings, ", ")+")")
+					c.concepts[len(c.concepts)-1].negated = negating
 				}
 				next = append(next, c)
 			}

@@ -103,7 +103,7 @@ func TestSuggestDevSet(t *testing.T) {
 			if len(res.Results) > 0 {
 				got = res.Results[0].Code + " " + res.Results[0].Title
 			}
-			misses = append(misses, fmt.Sprintf("%s\t%q want %s, got %s", r.kind, r.query, strings.Join(r.codes, ","), got))
+			misses = append(misses, fmt.Sprintf("%s\t%q want %s (rank %d), got %s", r.kind, r.query, strings.Join(r.codes, ","), rankOf(res, r.codes), got))
 		}
 	}
 	kinds := make([]string, 0, len(byKind))
@@ -169,4 +169,31 @@ func BenchmarkSuggestStdin(b *testing.B) {
 	sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
 	b.ReportMetric(float64(durs[len(durs)/2].Microseconds()), "median-µs")
 	b.ReportMetric(float64(durs[len(durs)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkSuggestCold is the work of a new process's suggest: open the
+// code book, compile the synonyms, answer one query (MEDCODE_QUERY,
+// default "chest pain"). Process start-up itself (about 9 ms) is not in
+// it; hyperfine on the binary measures the whole.
+func BenchmarkSuggestCold(b *testing.B) {
+	dir := fullIndex(b)
+	q := os.Getenv("MEDCODE_QUERY")
+	if q == "" {
+		q = "chest pain"
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cb, err := OpenCodebook(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		syn, err := LoadSynonyms()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := cb.NewSuggester(syn).Suggest(q, SuggestOptions{Limit: 10}); err != nil {
+			b.Fatal(err)
+		}
+		cb.Close()
+	}
 }

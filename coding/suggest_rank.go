@@ -15,8 +15,9 @@ import (
 type variant struct {
 	kind string // "title", "inclusion term", "index", "short description"
 	text string
-	// words are all analysed words; core excludes parenthesised
-	// (nonessential) ones, which a code is not faulted for lacking.
+	// words are the analysed words the text has (not those it negates);
+	// core excludes parenthesised (nonessential) ones, which a code is not
+	// faulted for lacking.
 	words []string
 	core  []string
 	// negated are the words of the clauses the text negates ("without
@@ -566,13 +567,18 @@ func (s *Suggester) variant(kind, text string, extra []span) variant {
 	// Slices, not sets: a text has a handful of words, and thousands of
 	// texts are read for a query.
 	for _, w := range s.stem.Words(text) {
+		if inSpans(neg, w.Start) && !inSpans(opt, w.Start) {
+			// Said absent ("without heart failure"): not a word the
+			// code has.
+			v.negated = append(v.negated, w.Term)
+			v.sig |= wordSig(w.Term)
+			continue
+		}
 		if !slices.Contains(v.words, w.Term) {
 			v.words = append(v.words, w.Term)
 		}
 		switch {
 		case inSpans(opt, w.Start):
-		case inSpans(neg, w.Start):
-			v.negated = append(v.negated, w.Term)
 		default:
 			v.core = append(v.core, w.Term)
 			v.withoutCore = v.withoutCore || w.Term == "without"
@@ -634,26 +640,37 @@ func optionalSpans(s string) []span {
 	return out
 }
 
-// withoutSpans are the clauses a title negates: from "without" to the next
+// withoutSpans are the clauses a title negates: from "without" or "not" to the next
 // comma. When a chart does not mention bleeding, the code "without
 // bleeding" is the one to pick, so those words are not held against it;
 // when the chart says "no bleeding", they are what it matches.
 func withoutSpans(s string) []span {
 	var out []span
 	lower := strings.ToLower(s)
-	for from := 0; ; {
-		i := strings.Index(lower[from:], "without ")
-		if i < 0 {
-			return out
+	for _, neg := range []string{"without ", "not "} {
+		for from := 0; ; {
+			i := strings.Index(lower[from:], neg)
+			if i < 0 {
+				break
+			}
+			start := from + i + len(neg)
+			end := strings.IndexByte(lower[start:], ',')
+			if end < 0 {
+				end = len(s)
+			} else {
+				end += start
+			}
+			from = end
+			// "not elsewhere classified" and "not otherwise specified"
+			// say where a code sits, not what the patient lacks; a "not"
+			// inside a word ("knot") is no negation.
+			rest := lower[start:end]
+			if neg == "not " && (start > len(neg) && isLetter(lower[start-len(neg)-1]) ||
+				strings.HasPrefix(rest, "elsewhere") || strings.HasPrefix(rest, "otherwise")) {
+				continue
+			}
+			out = append(out, span{start, end})
 		}
-		start := from + i + len("without ")
-		end := strings.IndexByte(lower[start:], ',')
-		if end < 0 {
-			end = len(s)
-		} else {
-			end += start
-		}
-		out = append(out, span{start, end})
-		from = end
 	}
+	return out
 }
