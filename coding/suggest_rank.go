@@ -25,7 +25,11 @@ type variant struct {
 	negated []string
 	// withoutCore: the text says "without" outside parentheses.
 	withoutCore bool
-	sig         uint64 // wordSig of every word
+	// mainCore counts the core words of an index entry's main term
+	// ("Syphilis" in "Syphilis > Parkinson's disease"): the entry is about
+	// its main term, and a query that does not say it fits it less.
+	mainCore []string
+	sig      uint64 // wordSig of every word
 }
 
 type codeText struct {
@@ -48,7 +52,9 @@ const (
 	// a header cannot go on a claim.
 	headerPenalty = 0.2
 	extraTitle    = 0.06
-	extraIndex    = 0.035
+	// extraMain is for a word of an index entry's main term.
+	extraMain  = 0.09
+	extraIndex = 0.035
 )
 
 // rank scores the candidates for one reading of the query and returns up
@@ -564,6 +570,10 @@ func (s *Suggester) variant(kind, text string, extra []span) variant {
 	v := variant{kind: kind, text: text}
 	opt := append(optionalSpans(text), extra...)
 	neg := withoutSpans(text)
+	mainEnd := -1
+	if kind == "index" {
+		mainEnd = strings.Index(text, " > ")
+	}
 	// Slices, not sets: a text has a handful of words, and thousands of
 	// texts are read for a query.
 	for _, w := range s.stem.Words(text) {
@@ -579,6 +589,8 @@ func (s *Suggester) variant(kind, text string, extra []span) variant {
 		}
 		switch {
 		case inSpans(opt, w.Start):
+		case w.Start < mainEnd:
+			v.mainCore = append(v.mainCore, w.Term)
 		default:
 			v.core = append(v.core, w.Term)
 			v.withoutCore = v.withoutCore || w.Term == "without"

@@ -33,6 +33,7 @@ type altBits struct {
 type textBits struct {
 	words, negated uint64
 	extra          int // core words the query does not say
+	extraMain      int // the same among an index entry's main term's
 }
 
 // maxQueryWords is the words a query is scored on; the rest of a longer
@@ -99,6 +100,11 @@ func (q *queryBits) of(v *variant) textBits {
 			tb.extra++
 		}
 	}
+	for _, w := range v.mainCore {
+		if _, said := q.terms[w]; !said && !freeWords[w] {
+			tb.extraMain++
+		}
+	}
 	q.memo[v] = tb
 	return tb
 }
@@ -117,7 +123,7 @@ func (q *queryBits) score(a, b *variant) (score, cov float64) {
 		for _, w := range b.core {
 			// A word both texts hold counts once; a's parenthesised
 			// words do not excuse b's.
-			if _, said := q.terms[w]; !said && !freeWords[w] && !slices.Contains(a.core, w) {
+			if _, said := q.terms[w]; !said && !freeWords[w] && !slices.Contains(a.core, w) && !slices.Contains(a.mainCore, w) {
 				extra++
 			}
 		}
@@ -157,5 +163,5 @@ func (q *queryBits) score(a, b *variant) (score, cov float64) {
 	if a.kind == "index" {
 		pen = extraIndex
 	}
-	return cov - pen*float64(extra), cov
+	return cov - pen*float64(extra) - extraMain*float64(ta.extraMain), cov
 }

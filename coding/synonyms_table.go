@@ -694,6 +694,7 @@ var builtinSynonymTable = synonymFile{
 		"yrs":            {"years"},
 	},
 	Synonyms: [][]string{
+		{"psychosis", "psychotic features", "psychotic symptoms"},
 		{"heart attack", "myocardial infarction"},
 		{"kidney", "renal"},
 		{"kidney failure", "renal failure"},
