@@ -194,57 +194,78 @@ func encounterOf(s string) (string, error) {
 // read turns a query into readings: abbreviations expanded, synonyms
 // attached, misspellings corrected against the index's own vocabulary.
 func (s *Suggester) read(rel string, sys codeset.System, query string) ([]reading, error) {
-	words := queryWords(query)
 	type slot struct {
 		label    string
 		meanings []string // one per reading when ambiguous
 		alts     []string // interchangeable forms of one meaning
 		why      string
 		drop     bool
+		// clause: the slot starts a new clause (after a comma), which
+		// ends a negation.
+		clause bool
 	}
 	var slots []slot
-	for i := 0; i < len(words); {
-		matched := false
-		for n := min(s.syn.maxWords, len(words)-i); n >= 1 && !matched; n-- {
-			phrase := strings.Join(words[i:i+n], " ")
-			if exp, ok := s.syn.abbrev[phrase]; ok {
-				sl := slot{label: phrase}
-				switch len(exp) {
-				case 0:
-					sl.drop = true
-				case 1:
-					sl.alts = append([]string{exp[0]}, s.syn.equiv[exp[0]]...)
-					if exp[0] != phrase {
-						sl.why = phrase + " = " + exp[0]
+	for c, clause := range strings.FieldsFunc(query, func(r rune) bool { return r == ',' || r == ';' }) {
+		words := queryWords(clause)
+		first := len(slots)
+		for i := 0; i < len(words); {
+			if words[i] == "non" && i+1 < len(words) {
+				// The code books write most "non-" words closed up
+				// ("nonproliferative", "nontraumatic") and a few open
+				// ("Non-ST elevation"): look for both.
+				w := words[i+1]
+				slots = append(slots, slot{label: "non-" + w, alts: []string{"non " + w, "non" + w}})
+				i += 2
+				continue
+			}
+			matched := false
+			for n := min(s.syn.maxWords, len(words)-i); n >= 1 && !matched; n-- {
+				phrase := strings.Join(words[i:i+n], " ")
+				if exp, ok := s.syn.abbrev[phrase]; ok {
+					sl := slot{label: phrase}
+					switch len(exp) {
+					case 0:
+						sl.drop = true
+					case 1:
+						sl.alts = append([]string{exp[0]}, s.syn.equiv[exp[0]]...)
+						if exp[0] != phrase {
+							sl.why = phrase + " = " + exp[0]
+						}
+					default:
+						sl.meanings = exp
 					}
-				default:
-					sl.meanings = exp
+					slots = append(slots, sl)
+					i += n
+					matched = true
+				} else if eq, ok := s.syn.equiv[phrase]; ok && n > 1 || ok && n == 1 {
+					slots = append(slots, slot{label: phrase, alts: append([]string{phrase}, eq...)})
+					i += n
+					matched = true
 				}
-				slots = append(slots, sl)
-				i += n
-				matched = true
-			} else if eq, ok := s.syn.equiv[phrase]; ok && n > 1 || ok && n == 1 {
-				slots = append(slots, slot{label: phrase, alts: append([]string{phrase}, eq...)})
-				i += n
-				matched = true
+			}
+			if !matched {
+				exp, err := s.learned(rel, words[i])
+				if err != nil {
+					return nil, err
+				}
+				if exp != "" {
+					slots = append(slots, slot{label: words[i], alts: append([]string{exp}, s.syn.equiv[exp]...), why: words[i] + " = " + exp})
+				} else {
+					slots = append(slots, slot{label: words[i], alts: []string{words[i]}})
+				}
+				i++
 			}
 		}
-		if !matched {
-			exp, err := s.learned(rel, words[i])
-			if err != nil {
-				return nil, err
-			}
-			if exp != "" {
-				slots = append(slots, slot{label: words[i], alts: append([]string{exp}, s.syn.equiv[exp]...), why: words[i] + " = " + exp})
-			} else {
-				slots = append(slots, slot{label: words[i], alts: []string{words[i]}})
-			}
-			i++
+		if c > 0 && len(slots) > first {
+			slots[first].clause = true
 		}
 	}
 	readings := []reading{{}}
 	negating := false
 	for _, sl := range slots {
+		if sl.clause {
+			negating = false
+		}
 		if sl.drop {
 			continue
 		}
