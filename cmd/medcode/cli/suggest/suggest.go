@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -85,7 +86,15 @@ JSON object per line in input order: {"query", "results": [{"code",
 	return cmd
 }
 
+// heapLimit is the heap suggest lets grow before collecting. A query
+// allocates a few megabytes and keeps what it learns of codes; with the
+// collector waiting for a ceiling, a single query never collects and a
+// long --stdin run collects seldom.
+const heapLimit = 192 << 20
+
 func runSuggest(opts *Options) error {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(heapLimit))
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	var sys codeset.System
 	switch opts.System {
 	case "all", "":
