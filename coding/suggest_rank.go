@@ -106,7 +106,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 				groups = append(groups, index.TermGroup{Alts: c.alts[:1], Boost: c.weight})
 			}
 		}
-		all, err := s.cb.ix.SearchAll(rel, groups, candidates)
+		all, err := s.cb.ix.SearchAll(rel, groups, conjunctCandidates)
 		if err != nil {
 			return nil, err
 		}
@@ -331,9 +331,14 @@ func bestFit(q *queryBits, ct *codeText, headers map[string]*codeText, code stri
 	return best, cov
 }
 
+// conjunctCandidates is how many codes that hold every concept are added
+// to the candidates; fewer than the text search's, as they fit better,
+// and each is a code to read on a cold query.
+const conjunctCandidates = 60
+
 // maxInherit caps the codes a matched header hands its index entries to:
 // a subcategory, not a whole chapter.
-const maxInherit = 120
+const maxInherit = 60
 
 // below lists the codes under a header, or none when there are more than
 // maxInherit.
