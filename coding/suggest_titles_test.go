@@ -3,6 +3,7 @@ package coding
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -41,8 +42,8 @@ func TestSuggestTitles(t *testing.T) {
 		}
 		return nil
 	})
-	var long1, short10, shortN int
-	var lm, sm []string
+	var long1, short10, shortN, plain1, plainN int
+	var lm, sm, pm []string
 	for _, e := range es {
 		want := []string{displayCode(e.System, e.Code)}
 		res, err := sg.Suggest(e.Title, SuggestOptions{Limit: 10, System: codeset.ICD10CM})
@@ -57,6 +58,24 @@ func TestSuggestTitles(t *testing.T) {
 				got = res.Results[0].Code + " " + res.Results[0].Title
 			}
 			lm = append(lm, fmt.Sprintf("%s %q rank %d got %s", want[0], e.Title, r, got))
+		}
+		// The title as a chart would say it: no parentheses, no
+		// "unspecified", no "not elsewhere classified".
+		if p := plainWording(e.Title); p != e.Title {
+			plainN++
+			res, err := sg.Suggest(p, SuggestOptions{Limit: 10, System: codeset.ICD10CM})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := rankOf(res, want); r == 1 {
+				plain1++
+			} else {
+				got := ""
+				if len(res.Results) > 0 {
+					got = res.Results[0].Code + " " + res.Results[0].Title
+				}
+				pm = append(pm, fmt.Sprintf("%s %q rank %d got %s", want[0], p, r, got))
+			}
 		}
 		if e.Short == "" || e.Short == e.Title {
 			continue
@@ -78,8 +97,21 @@ func TestSuggestTitles(t *testing.T) {
 	}
 	t.Logf("long titles: %d/%d top1 (%.1f%%)", long1, len(es), 100*float64(long1)/float64(len(es)))
 	t.Logf("short titles: %d/%d top10 (%.1f%%)", short10, shortN, 100*float64(short10)/float64(shortN))
+	t.Logf("plain wording: %d/%d top1 (%.1f%%)", plain1, plainN, 100*float64(plain1)/float64(plainN))
 	if testing.Verbose() {
 		t.Log("long misses:\n" + strings.Join(lm, "\n"))
 		t.Log("short misses:\n" + strings.Join(sm, "\n"))
+		t.Log("plain misses:\n" + strings.Join(pm, "\n"))
 	}
+}
+
+var (
+	parenthetical = regexp.MustCompile(`\s*[(\[][^)\]]*[)\]]`)
+	unspecWords   = regexp.MustCompile(`(?i),?\s*\b(unspecified|not elsewhere classified)\b`)
+)
+
+func plainWording(title string) string {
+	p := parenthetical.ReplaceAllString(title, "")
+	p = unspecWords.ReplaceAllString(p, "")
+	return strings.Join(strings.Fields(p), " ")
 }
