@@ -2,6 +2,7 @@ package coding
 
 import (
 	"os"
+	"sort"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -49,7 +50,19 @@ func TestSuggestBaseline(t *testing.T) {
 	}
 	type tally struct{ n, top1, top10 int }
 	byKind := map[string]*tally{}
-	for _, r := range readDevSet(t) {
+	rows := readDevSet(t)
+	// The title evaluation's queries too (TestSuggestTitles).
+	for _, e := range titleSample(t, cb) {
+		want := []string{displayCode(e.System, e.Code)}
+		rows = append(rows, devRow{kind: "title", query: e.Title, codes: want})
+		if p := plainWording(e.Title); p != e.Title {
+			rows = append(rows, devRow{kind: "plain wording", query: p, codes: want})
+		}
+		if e.Short != "" && e.Short != e.Title {
+			rows = append(rows, devRow{kind: "short title", query: e.Short, codes: want})
+		}
+	}
+	for _, r := range rows {
 		q := bleve.NewMatchQuery(r.query)
 		req := bleve.NewSearchRequestOptions(q, 10, 0, false)
 		sr, err := bix.Search(req)
@@ -74,7 +87,13 @@ func TestSuggestBaseline(t *testing.T) {
 			k.top10++
 		}
 	}
-	for k, v := range byKind {
+	kinds := make([]string, 0, len(byKind))
+	for k := range byKind {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		v := byKind[k]
 		t.Logf("baseline %-7s n=%3d  top1 %5.1f%%  top10 %5.1f%%", k, v.n, 100*float64(v.top1)/float64(v.n), 100*float64(v.top10)/float64(v.n))
 	}
 }

@@ -30,18 +30,7 @@ func TestSuggestTitles(t *testing.T) {
 		t.Fatal(err)
 	}
 	sg := cb.NewSuggester(syn)
-	rel, _, _ := cb.ReleaseFor(codeset.ICD10CM, Pick{})
-	var es []*index.Entry
-	i := 0
-	_ = cb.Index().ForEach(rel.ID, func(e *index.Entry) error {
-		if e.Billable {
-			if i%60 == 0 {
-				es = append(es, e)
-			}
-			i++
-		}
-		return nil
-	})
+	es := titleSample(t, cb)
 	var long1, short10, shortN, plain1, plainN int
 	var lm, sm, pm []string
 	for _, e := range es {
@@ -114,4 +103,27 @@ func plainWording(title string) string {
 	p := parenthetical.ReplaceAllString(title, "")
 	p = unspecWords.ReplaceAllString(p, "")
 	return strings.Join(strings.Fields(p), " ")
+}
+
+// titleSample is every 60th billable ICD-10-CM code of the newest release.
+func titleSample(t testing.TB, cb *Codebook) []*index.Entry {
+	rel, _, err := cb.ReleaseFor(codeset.ICD10CM, Pick{})
+	if err != nil || rel == nil {
+		t.Fatalf("no ICD-10-CM release: %v", err)
+	}
+	var es []*index.Entry
+	i := 0
+	err = cb.Index().ForEach(rel.ID, func(e *index.Entry) error {
+		if e.Billable {
+			if i%60 == 0 {
+				es = append(es, e)
+			}
+			i++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
 }
