@@ -50,8 +50,12 @@ func (s *Suggester) Suggest(query string, opt SuggestOptions) (*SuggestResult, e
 	if err != nil {
 		return nil, err
 	}
-	var all []Suggestion
-	for _, sys := range []codeset.System{codeset.ICD10CM, codeset.HCPCS} {
+	// Each system is searched and ranked on its own, side by side.
+	systems := []codeset.System{codeset.ICD10CM, codeset.HCPCS}
+	got := make([][]Suggestion, len(systems))
+	errs := make([]error, len(systems))
+	var wg sync.WaitGroup
+	for i, sys := range systems {
 		if opt.System != "" && opt.System != sys {
 			continue
 		}
@@ -65,11 +69,19 @@ func (s *Suggester) Suggest(query string, opt SuggestOptions) (*SuggestResult, e
 		if note != "" {
 			res.Warnings = append(res.Warnings, note)
 		}
-		got, err := s.suggestIn(rel.ID, sys, query, enc, opt)
-		if err != nil {
-			return nil, err
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], errs[i] = s.suggestIn(rel.ID, sys, query, enc, opt)
+		}()
+	}
+	wg.Wait()
+	var all []Suggestion
+	for i := range systems {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		all = append(all, got...)
+		all = append(all, got[i]...)
 	}
 	sort.SliceStable(all, func(i, j int) bool {
 		if all[i].Score != all[j].Score {

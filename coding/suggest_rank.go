@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/medcode/medcode/codeset"
 	"github.com/medcode/medcode/index"
@@ -90,28 +91,37 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		}
 		sort.Slice(terms, func(i, j int) bool { return terms[i].Term < terms[j].Term })
 	}
-	hits, err := s.cb.ix.SearchTerms(rel, terms, false, candidates)
-	if err != nil {
-		return nil, err
-	}
+	// The two searches run side by side: a query's latency, not its CPU,
+	// is what a coder waits for.
+	var all []index.Hit
+	var allErr error
+	var wg sync.WaitGroup
 	if len(rd.concepts) > 1 {
 		// The codes that hold every concept, however common its words
-		// ("malignant neoplasm of left lower limb"), which the search above
-		// leaves out. The words as written: their synonyms were in the
-		// search above, and each alternative is another posting list to
-		// walk.
+		// ("malignant neoplasm of left lower limb"), which the text search
+		// leaves out. The words as written: their synonyms are in the text
+		// search, and each alternative is another posting list to walk.
 		var groups []index.TermGroup
 		for _, c := range rd.concepts {
 			if !c.negated {
 				groups = append(groups, index.TermGroup{Alts: c.alts[:1], Boost: c.weight})
 			}
 		}
-		all, err := s.cb.ix.SearchAll(rel, groups, conjunctCandidates)
-		if err != nil {
-			return nil, err
-		}
-		hits = mergeHits(hits, all)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			all, allErr = s.cb.ix.SearchAll(rel, groups, conjunctCandidates)
+		}()
 	}
+	hits, err := s.cb.ix.SearchTerms(rel, terms, false, candidates)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	if allErr != nil {
+		return nil, allErr
+	}
+	hits = mergeHits(hits, all)
 	q := newQueryBits(rd)
 	if err := s.prefetch(rel, hitCodes(hits)); err != nil {
 		return nil, err
@@ -536,14 +546,35 @@ func (s *Suggester) prefetch(rel string, codes []string) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	sts, err := s.cb.ix.SuggestTexts(rel, missing)
-	if err != nil {
-		return err
-	}
+	// A cold query reads hundreds of codes: in two halves at once.
 	cts := make([]*codeText, len(missing))
-	for i, st := range sts {
-		if st != nil {
-			cts[i] = s.analyseCode(st)
+	parts := 1
+	if len(missing) >= 64 {
+		parts = 2
+	}
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := 0; p < parts; p++ {
+		lo, hi := p*len(missing)/parts, (p+1)*len(missing)/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sts, err := s.cb.ix.SuggestTexts(rel, missing[lo:hi])
+			if err != nil {
+				errs[p] = err
+				return
+			}
+			for i, st := range sts {
+				if st != nil {
+					cts[lo+i] = s.analyseCode(st)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	s.mu.Lock()
