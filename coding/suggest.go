@@ -123,8 +123,19 @@ func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string,
 	if err != nil {
 		return nil, err
 	}
-	best := map[string]Suggestion{}
-	for _, rd := range readings {
+	// Each reading offers a few more than asked for, as readings and
+	// systems are merged; --billable filters after, so it takes them all.
+	keep := 3*opt.Limit + 10
+	if opt.Billable {
+		keep = 0
+	}
+	// Readings are ranked side by side, two at a time: an ambiguous
+	// abbreviation should not make a coder wait for each meaning in turn.
+	got := make([][]Suggestion, len(readings))
+	errs := make([]error, len(readings))
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for i, rd := range readings {
 		if len(rd.concepts) == 0 {
 			continue
 		}
@@ -132,18 +143,20 @@ func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string,
 		if e == "" {
 			e = rd.enc
 		}
-		// Each reading offers a few more than asked for, as readings
-		// and systems are merged; --billable filters after, so it takes
-		// them all.
-		keep := 3*opt.Limit + 10
-		if opt.Billable {
-			keep = 0
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			got[i], errs[i] = s.rank(rel, sys, rd, e, keep)
+		}()
+	}
+	wg.Wait()
+	best := map[string]Suggestion{}
+	for i := range readings {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		got, err := s.rank(rel, sys, rd, e, keep)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range got {
+		for _, g := range got[i] {
 			if old, ok := best[g.Code]; !ok || g.Score > old.Score {
 				best[g.Code] = g
 			}
