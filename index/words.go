@@ -44,7 +44,9 @@ type Word struct {
 // stems) without going through bleve, remembering each word's stem: ranking
 // analyses thousands of short texts that share their words.
 type Stemmer struct {
-	mu   sync.Mutex
+	// Several rankings analyse at once; most words are known, so lookups
+	// share the lock and only a new word takes it alone.
+	mu   sync.RWMutex
 	memo map[string]string
 }
 
@@ -54,16 +56,27 @@ func NewStemmer() *Stemmer { return &Stemmer{memo: map[string]string{}} }
 // Words analyses a text.
 func (s *Stemmer) Words(text string) []Word {
 	var out []Word
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	var fresh []int // indexes in out of words not yet known
+	s.mu.RLock()
 	eachWord(text, func(start, end int) {
-		w := text[start:end]
-		t, ok := s.memo[w]
+		t, ok := s.memo[text[start:end]]
 		if !ok {
-			t = string(porterstemmer.StemWithoutLowerCasing([]rune(strings.ToLower(w))))
-			s.memo[w] = t
+			fresh = append(fresh, len(out))
 		}
 		out = append(out, Word{Term: t, Start: start, End: end})
 	})
+	s.mu.RUnlock()
+	if len(fresh) == 0 {
+		return out
+	}
+	for _, i := range fresh {
+		w := &out[i]
+		w.Term = string(porterstemmer.StemWithoutLowerCasing([]rune(strings.ToLower(text[w.Start:w.End]))))
+	}
+	s.mu.Lock()
+	for _, i := range fresh {
+		s.memo[text[out[i].Start:out[i].End]] = out[i].Term
+	}
+	s.mu.Unlock()
 	return out
 }
