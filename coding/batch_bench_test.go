@@ -37,7 +37,10 @@ func genClaimsCSV(w io.Writer, n int, seed int64) error {
 
 // batchRun validates a generated CSV file end to end, writing JSON Lines to
 // io.Discard, and returns the claims per second and the peak heap.
-func batchRun(tb testing.TB, n int) (float64, uint64) {
+func batchRun(tb testing.TB, n int) (float64, uint64) { return batchRunWith(tb, n, genClaimsCSV) }
+
+// batchRunWith is batchRun over the file gen writes.
+func batchRunWith(tb testing.TB, n int, gen func(w io.Writer, n int, seed int64) error) (float64, uint64) {
 	cb, err := OpenCodebook(fullIndex(tb))
 	if err != nil {
 		tb.Fatal(err)
@@ -52,7 +55,7 @@ func batchRun(tb testing.TB, n int) (float64, uint64) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := genClaimsCSV(f, n, 1); err != nil {
+	if err := gen(f, n, 1); err != nil {
 		tb.Fatal(err)
 	}
 	f.Close()
@@ -145,9 +148,22 @@ func TestBatchAccountsForEveryRecord(t *testing.T) {
 }
 
 // TestWriteGeneratedClaims writes a synthetic claim file for measuring the
-// whole command, when asked: MEDCODE_GEN_CLAIMS=/tmp/claims.csv
-// MEDCODE_BATCH_N=1000000 go test ./coding -run TestWriteGeneratedClaims,
-// then time medcode validate /tmp/claims.csv > /dev/null.
+// whole command, when asked:
+//
+//	MEDCODE_GEN_CLAIMS=/tmp/claims.csv MEDCODE_BATCH_N=1000000 \
+//	  go test ./coding -run TestWriteGeneratedClaims
+//
+// then time medcode validate /tmp/claims.csv > /dev/null. With
+// MEDCODE_GEN_VARIETY=zipf or uniform the codes are drawn from every
+// billable code of the releases (see genVariedClaimsCSV), read from the
+// data directory MEDCODE_GEN_DATA_DIR, else from the official files
+// loaded afresh (MEDCODE_TEST_DATA):
+//
+//	MEDCODE_GEN_CLAIMS=/tmp/claims-zipf.csv MEDCODE_GEN_VARIETY=zipf \
+//	  MEDCODE_GEN_DATA_DIR=/path/to/medcode/data \
+//	  go test ./coding -run TestWriteGeneratedClaims
+//
+// The same variables give the same file.
 func TestWriteGeneratedClaims(t *testing.T) {
 	path := os.Getenv("MEDCODE_GEN_CLAIMS")
 	if path == "" {
@@ -157,12 +173,17 @@ func TestWriteGeneratedClaims(t *testing.T) {
 	if s := os.Getenv("MEDCODE_BATCH_N"); s != "" {
 		fmt.Sscan(s, &n)
 	}
+	gen := genClaimsCSV
+	if variety := genVariety(); variety != "" {
+		cc := varietyCodes(t)
+		gen = func(w io.Writer, n int, seed int64) error { return genVariedClaimsCSV(w, n, seed, cc, variety) }
+	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := genClaimsCSV(f, n, 1); err != nil {
+	if err := gen(f, n, 1); err != nil {
 		t.Fatal(err)
 	}
 }
