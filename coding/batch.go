@@ -122,15 +122,17 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 	}()
 	workErr := make(chan error, workers)
 	finished := make(chan struct{})
+	// The workers share the records of the codes they meet.
+	shared := &sharedTables{}
 	go func() {
 		defer close(finished)
 		var wait = make(chan struct{}, workers)
 		for w := 0; w < workers; w++ {
 			go func() {
 				defer func() { wait <- struct{}{} }()
-				// A validator per worker: its caches need no locking
-				// against the others'.
-				v := cb.NewValidator(opt.Packs, opt.Settings)
+				// A validator per worker: its own caches need no
+				// locking against the others'.
+				v := cb.newValidator(opt.Packs, opt.Settings, shared)
 				var found slab[Finding]
 				t := tally{sealed: map[*byte]int{}}
 				for c := range jobs {

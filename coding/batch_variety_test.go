@@ -3,6 +3,7 @@ package coding
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math/rand"
@@ -189,5 +190,60 @@ func TestVariedClaimsDrawFromManyCodes(t *testing.T) {
 	}
 	if len(dx) < 10000 {
 		t.Errorf("20,000 claims name %d diagnoses; want a variety of thousands", len(dx))
+	}
+}
+
+// TestSharedRecordsAgreeWithOwn: workers sharing the records of the codes
+// they meet find what one validator finds alone, claim for claim.
+func TestSharedRecordsAgreeWithOwn(t *testing.T) {
+	cc := varietyCodes(t)
+	var in bytes.Buffer
+	if err := genVariedClaimsCSV(&in, 4000, 5, cc, "zipf"); err != nil {
+		t.Fatal(err)
+	}
+	cb, err := OpenCodebook(fullIndex(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cb.Close()
+	packs, err := LoadRulePacks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := NewClaimReader(bytes.NewReader(in.Bytes()), "varied.csv", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var alone []string
+	v := cb.NewValidator(packs, Settings{})
+	var found slab[Finding]
+	for {
+		r, err := rd.Next()
+		if err != nil {
+			break
+		}
+		var res BatchResult
+		if err := v.result(&res, r, &found); err != nil {
+			t.Fatal(err)
+		}
+		alone = append(alone, string(res.AppendJSON(nil)))
+	}
+	rd, err = NewClaimReader(bytes.NewReader(in.Bytes()), "varied.csv", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	_, err = cb.ValidateStream(context.Background(), rd, BatchOptions{Packs: packs, Workers: 3}, func(r *BatchResult) error {
+		if got := string(r.AppendJSON(nil)); i >= len(alone) || got != alone[i] {
+			return fmt.Errorf("claim %d: shared %s\nalone %s", i+1, got, alone[min(i, len(alone)-1)])
+		}
+		i++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i != len(alone) || i != 4000 {
+		t.Fatalf("%d results shared, %d alone, want 4000", i, len(alone))
 	}
 }

@@ -2,7 +2,6 @@ package coding
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -23,8 +22,8 @@ type Validator struct {
 	either bool // the NCCI modifier may be on either code
 
 	days   map[time.Time]*serviceDay
-	tables map[relSet]*codeTable
-	refs   map[string][]CodeRef // the code references of a note's text
+	tables map[relSet]*localTable
+	shared *sharedTables
 
 	// Scratch reused from claim to claim: nothing keeps them past a claim.
 	dxBuf   []*dxCode
@@ -35,58 +34,16 @@ type Validator struct {
 	rep     Report // a batch's, reused
 }
 
-// dxInfo is what the edits need about one diagnosis code, with the notes of
-// its chapter, block and ancestors gathered.
-type dxInfo struct {
-	entry *index.Entry
-	excl1 []noteRefs
-	excl2 []noteRefs
-	first []noteRefs // code first
-	// additional are the code's own and its category's "use additional
-	// code" notes that name codes.
-	additional []noteRefs
-	manifest   bool
-	// exclInitials and partnerInitials are the initials of the codes the
-	// Excludes notes, and the "use additional" and "code first" notes, can
-	// name: many pairs of codes are told apart by them alone.
-	exclInitials, partnerInitials letters
-}
-
-// letters is a set of code initials, A to Z.
-type letters uint32
-
-// initial is the set of a code's initial; any letter when it is none.
-func initial(code string) letters {
-	if code == "" || code[0] < 'A' || code[0] > 'Z' {
-		return ^letters(0)
-	}
-	return 1 << (code[0] - 'A')
-}
-
-// refLetters adds the initials the notes' references can match.
-func refLetters(l letters, notes []noteRefs) letters {
-	for _, n := range notes {
-		for _, r := range n.refs {
-			from, to := initial(r.From), initial(r.To)
-			if from == ^letters(0) || to == ^letters(0) || to < from {
-				return ^letters(0)
-			}
-			l |= to<<1 - from // every initial from From's to To's
-		}
-	}
-	return l
-}
-
-type noteRefs struct {
-	from string // where the note is printed
-	text string
-	refs []CodeRef
-}
-
 // NewValidator prepares validation with the given rule packs.
 func (cb *Codebook) NewValidator(packs []*RulePack, settings Settings) *Validator {
-	v := &Validator{cb: cb, packs: packs, settings: settings, days: map[time.Time]*serviceDay{}, tables: map[relSet]*codeTable{},
-		refs: map[string][]CodeRef{}}
+	return cb.newValidator(packs, settings, &sharedTables{})
+}
+
+// newValidator is a validator that shares its code records with the
+// others given the same tables, and the same packs and settings.
+func (cb *Codebook) newValidator(packs []*RulePack, settings Settings, shared *sharedTables) *Validator {
+	v := &Validator{cb: cb, packs: packs, settings: settings, days: map[time.Time]*serviceDay{}, tables: map[relSet]*localTable{},
+		shared: shared}
 	v.rules = []*Rule{}
 	for _, p := range packs {
 		v.rules = append(v.rules, p.Rules...)
@@ -174,104 +131,9 @@ func (v *Validator) check(rep *Report, c *Claim) error {
 	return nil
 }
 
-// dxInfo gathers the notes of a diagnosis code.
-func (v *Validator) dxInfo(t *codeTable, code string) (*dxInfo, error) {
-	rel := t.icd
-	info := &dxInfo{}
-	e, err := v.cb.ix.Get(rel.ID, code)
-	if err != nil {
-		return nil, err
-	}
-	info.entry = e
-	if e != nil {
-		chain, err := v.ancestors(t, code, e)
-		if err != nil {
-			return nil, err
-		}
-		view := &CodeView{}
-		if err := v.cb.placeICD(view, rel.ID, code, chain); err != nil {
-			return nil, err
-		}
-		for _, n := range view.Notes {
-			for _, t := range n.Text {
-				refs := v.noteRefs(t)
-				if len(refs) == 0 {
-					continue
-				}
-				nr := noteRefs{from: n.From, text: t, refs: refs}
-				switch n.Kind {
-				case "excludes1":
-					info.excl1 = append(info.excl1, nr)
-				case "excludes2":
-					// A chapter's Excludes2 lists whole other chapters ("endocrine
-					// diseases (E00-E88)"): true, and noise on every claim.
-					if !strings.HasPrefix(n.From, "chapter ") {
-						info.excl2 = append(info.excl2, nr)
-					}
-				case "code_first":
-					info.first = append(info.first, nr)
-				case "use_additional_code":
-					// A chapter's or block's "use additional code" names
-					// what may apply to any of hundreds of codes; only
-					// the code's own and its category's are a partner
-					// the claim should carry.
-					if !strings.HasPrefix(n.From, "chapter ") && !strings.Contains(n.From, "-") {
-						info.additional = append(info.additional, nr)
-					}
-				}
-			}
-		}
-		// The convention: a manifestation code says "in diseases classified
-		// elsewhere" and carries a "code first" note for its etiology.
-		info.manifest = strings.Contains(strings.ToLower(e.Title), "in diseases classified elsewhere") && len(info.first) > 0
-		if !info.manifest {
-			// The Alphabetic Index prints manifestation codes in brackets
-			// after their etiology ("Amyloid heart E85.4 [I43]").
-			if info.manifest, err = v.cb.ix.IsManifestation(rel.ID, code); err != nil {
-				return nil, err
-			}
-		}
-	}
-	info.exclInitials = refLetters(refLetters(0, info.excl1), info.excl2)
-	info.partnerInitials = refLetters(refLetters(0, info.additional), info.first)
-	return info, nil
-}
-
-// ancestors returns the entries from the category down to the code, as
-// Codebook.ancestors does, the code's own entry given: the entries of
-// categories and subcategories are read once for all the codes below them.
-func (v *Validator) ancestors(t *codeTable, code string, e *index.Entry) ([]*index.Entry, error) {
-	chain := []*index.Entry{e}
-	for c := codeset.ICDParent(code); c != ""; c = codeset.ICDParent(c) {
-		pe, ok := t.entries[c]
-		if !ok {
-			var err error
-			if pe, err = v.cb.ix.Get(t.icd.ID, c); err != nil {
-				return nil, err
-			}
-			t.entries[c] = pe
-		}
-		if pe != nil {
-			chain = append(chain, pe)
-		}
-	}
-	slices.Reverse(chain)
-	return chain, nil
-}
-
-// noteRefs caches NoteRefs: a category's notes apply to every code below it.
-func (v *Validator) noteRefs(text string) []CodeRef {
-	refs, ok := v.refs[text]
-	if !ok {
-		refs = NoteRefs(text)
-		v.refs[text] = refs
-	}
-	return refs
-}
-
-func (v *Validator) validity(rel *index.ReleaseInfo, code string, info *dxInfo) (Finding, bool, error) {
+func (v *Validator) validity(rel *index.ReleaseInfo, code string, e *index.Entry) (Finding, bool, error) {
 	dotted := codeset.DotICD(code)
-	if info.entry == nil {
+	if e == nil {
 		view := &CodeView{}
 		if err := v.cb.nearestICD(view, rel.ID, code); err != nil {
 			return Finding{}, false, err
@@ -286,7 +148,7 @@ func (v *Validator) validity(rel *index.ReleaseInfo, code string, info *dxInfo) 
 		}
 		return Finding{Rule: rule, Severity: SeverityError, Codes: []string{dotted}, Message: msg}, true, nil
 	}
-	if !info.entry.Billable {
+	if !e.Billable {
 		bill, total, err := v.cb.ix.Descendants(rel.ID, code, true, 5)
 		if err != nil {
 			return Finding{}, false, err
@@ -318,7 +180,7 @@ func briefCodes(bs []Brief, n int) string {
 // info) between every two of them, then sequencing: a "use additional
 // code" partner missing, a manifestation code principal or its etiology
 // ("code first") missing.
-func (v *Validator) dxPairs(rep *Report, t *codeTable, dxs []*dxCode) {
+func (v *Validator) dxPairs(rep *Report, t *localTable, dxs []*dxCode) {
 	// need[i] collects what the other codes give code i: partnerAdditional,
 	// partnerFirst.
 	need := scratch(&v.needBuf, len(dxs))
@@ -345,7 +207,7 @@ func (v *Validator) dxPairs(rep *Report, t *codeTable, dxs []*dxCode) {
 		}
 	}
 	for i, d := range dxs {
-		if d == nil || d.info.entry == nil {
+		if d == nil || !d.known {
 			continue
 		}
 		if d.additional != nil && need[i]&partnerAdditional == 0 {
@@ -368,57 +230,80 @@ const (
 )
 
 // partners says which of a's notes name code.
-func partners(a *dxInfo, code string) uint8 {
-	var p uint8
-	if a == nil || a.entry == nil || a.partnerInitials&initial(code) == 0 {
+func partners(a *dxCode, code string) uint8 {
+	if !a.known {
 		return 0
 	}
-	if notesMatch(a.additional, code) {
+	n := a.chain
+	if n.partnerInitials&initial(code) == 0 || !n.partner.covers(code) {
+		return 0
+	}
+	var p uint8
+	if notesMatch(n, func(l *noteLevel) []noteText { return l.additional }, code) {
 		p |= partnerAdditional
 	}
-	if notesMatch(a.first, code) {
+	if notesMatch(n, func(l *noteLevel) []noteText { return l.first }, code) {
 		p |= partnerFirst
 	}
 	return p
 }
 
-func notesMatch(notes []noteRefs, code string) bool {
-	for _, n := range notes {
-		if matchesAny(n.refs, code) {
-			return true
+// mayName reports whether some note over the code can name another code:
+// when neither code of a pair may name the other, the pair has nothing.
+func (d *dxCode) mayName(code string) bool {
+	if !d.known {
+		return false
+	}
+	n, i := d.chain, initial(code)
+	return n.exclInitials&i != 0 && n.excl.covers(code) || n.partnerInitials&i != 0 && n.partner.covers(code)
+}
+
+// notesMatch reports whether a note of a kind in a chain names code.
+func notesMatch(n *noteChain, kind func(*noteLevel) []noteText, code string) bool {
+	for _, l := range n.levels {
+		for _, t := range kind(l) {
+			if matchesAny(t.refs, code) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-// excludes are the Excludes findings between two diagnoses, the first code
-// of the claim reported first.
-func excludes(a, b string, ia, ib *dxInfo) []Finding {
-	if ia.exclInitials&initial(b) == 0 && ib.exclInitials&initial(a) == 0 {
+// excludes are the Excludes findings between two known diagnoses, the
+// first code of the claim reported first.
+func excludes(a, b *dxCode) []Finding {
+	na, nb := a.chain, b.chain
+	if !(na.exclInitials&initial(b.code) != 0 && na.excl.covers(b.code)) && !(nb.exclInitials&initial(a.code) != 0 && nb.excl.covers(a.code)) {
 		return nil
 	}
 	var fs []Finding
 	var seen [2]bool // a finding of each rule, whichever code's note it is
 	for _, dir := range []struct {
-		x, y string
-		info *dxInfo
-	}{{a, b, ia}, {b, a, ib}} {
+		x, y *dxCode
+		n    *noteChain
+	}{{a, b, na}, {b, a, nb}} {
 		for k, kind := range []struct {
-			rule  string
-			sev   Severity
-			notes []noteRefs
-		}{{"excludes1", SeverityError, dir.info.excl1}, {"excludes2", SeverityInfo, dir.info.excl2}} {
-			for _, n := range kind.notes {
-				if seen[k] || !matchesAny(n.refs, dir.y) {
-					continue
+			rule string
+			sev  Severity
+		}{{"excludes1", SeverityError}, {"excludes2", SeverityInfo}} {
+			for _, l := range dir.n.levels {
+				notes := l.excl1
+				if k == 1 {
+					notes = l.excl2
 				}
-				seen[k] = true
-				x, y := codeset.DotICD(dir.x), codeset.DotICD(dir.y)
-				msg := fmt.Sprintf("%s and %s should not be coded together: %s has an Excludes1 note for %s", x, y, n.from, y)
-				if kind.rule == "excludes2" {
-					msg = fmt.Sprintf("%s and %s may both be coded if both conditions are present (Excludes2 at %s)", x, y, n.from)
+				for _, n := range notes {
+					if seen[k] || !matchesAny(n.refs, dir.y.code) {
+						continue
+					}
+					seen[k] = true
+					x, y := dir.x.dotted, dir.y.dotted
+					msg := fmt.Sprintf("%s and %s should not be coded together: %s has an Excludes1 note for %s", x, y, l.from, y)
+					if kind.rule == "excludes2" {
+						msg = fmt.Sprintf("%s and %s may both be coded if both conditions are present (Excludes2 at %s)", x, y, l.from)
+					}
+					fs = append(fs, Finding{Rule: kind.rule, Severity: kind.sev, Codes: []string{x, y}, Message: msg, Source: n.source})
 				}
-				fs = append(fs, *sealed(Finding{Rule: kind.rule, Severity: kind.sev, Codes: []string{x, y}, Message: msg, Source: kind.rule + " at " + n.from + ": " + n.text}))
 			}
 		}
 	}
@@ -435,7 +320,7 @@ func matchesAny(refs []CodeRef, code string) bool {
 }
 
 // procedures checks HCPCS validity on the date of service and modifiers.
-func (v *Validator) procedures(rep *Report, c *Claim, t *codeTable, pxs []*pxCode) error {
+func (v *Validator) procedures(rep *Report, c *Claim, t *localTable, pxs []*pxCode) error {
 	if len(c.Px) == 0 {
 		return nil
 	}

@@ -2,18 +2,24 @@ package coding
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/medcode/medcode/codeset"
 	"github.com/medcode/medcode/index"
 )
 
-// A batch meets the same few thousand codes and dates over and over, so the
-// validator works out everything the edits need about a code once, into
-// one record, and finds it with one map read per code of a claim. Pairs of
-// codes are keyed by the two records' numbers, not by their strings:
-// hashing strings was a fifth of the run.
+// A batch meets the same codes and dates over and over, so everything the
+// edits need about a code is worked out once, into one record that the
+// workers of a batch share, and each finds it with one map read of its own
+// per code of a claim. Claims drawn from tens of thousands of codes meet
+// each code a few times, so a record is cheap to make and small to keep:
+// it reads the code's entry, and shares the notes above it with its
+// siblings. Pairs of codes are keyed by the two records' numbers, not by
+// their strings: hashing strings was a fifth of the run.
 
 // relSet is the releases in force on a date of service; nil where none is
 // loaded.
@@ -22,7 +28,7 @@ type relSet struct{ icd, hcp, ncci *index.ReleaseInfo }
 // serviceDay is what a date of service decides: the releases and the
 // caches that go with them, and the checks that depend on the date alone.
 type serviceDay struct {
-	t *codeTable
+	t *localTable
 	// icdLate says no loaded ICD-10-CM release covers the date.
 	icdLate *Finding
 	// ptp and mue say whether the NCCI edits ran, and why not.
@@ -30,25 +36,64 @@ type serviceDay struct {
 	runPTP, runMUE bool
 }
 
-// codeTable is the code records of one set of releases.
+// sharedTables are the code tables of a run, one per set of releases,
+// shared by its validators.
+type sharedTables struct {
+	mu sync.Mutex
+	m  map[relSet]*codeTable
+}
+
+func (s *sharedTables) table(rs relSet) *codeTable {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.m[rs]
+	if t == nil {
+		if s.m == nil {
+			s.m = map[relSet]*codeTable{}
+		}
+		t = &codeTable{relSet: rs}
+		s.m[rs] = t
+	}
+	return t
+}
+
+// codeTable is the code records of one set of releases, shared by the
+// validators of a run: a record is worked out once, by whichever of them
+// meets its code first, and never changes after.
 type codeTable struct {
 	relSet
+	ids       atomic.Uint32      // the last id given
+	dxRecords sharedMap[*dxCode] // by normalised code
+	pxRecords sharedMap[*pxCode]
+	// chains are the notes over the ICD-10-CM codes read and those above
+	// them, by code.
+	chains  sharedMap[*noteChain]
+	tabular tabular
+}
+
+// localTable is a validator's own view of a code table: the records met,
+// by the claims' spellings, and the pairs of codes met, read without
+// locking.
+type localTable struct {
+	*codeTable
 	dx     map[string]*dxCode // by the claim's spelling
-	dxNorm map[string]*dxCode // by normalised code
 	px     map[string]*pxCode
 	dxPair map[uint64]*dxPair // by the two codes' ids, in claim order
 	ptp    map[uint64][]ptpEdit
-	ids    uint32 // the last id given
-	// entries are the ICD-10-CM entries of categories and subcategories.
-	entries map[string]*index.Entry
 }
 
 // dxCode is what the edits need about one diagnosis, as a claim spells it.
 type dxCode struct {
-	id   uint32
-	code string   // normalised (undotted)
-	bad  *Finding // the spelling is no diagnosis code: nothing else is set
-	info *dxInfo  // nil without an ICD-10-CM release
+	id     uint32
+	code   string   // normalised (undotted)
+	dotted string   // as findings name it
+	bad    *Finding // the spelling is no diagnosis code: nothing else is set
+	// known says the ICD-10-CM release has the code; chain is then the
+	// notes over it.
+	known bool
+	chain *noteChain
+	// manifest says the code is a manifestation code.
+	manifest bool
 	// invalid is the code's validity finding: unknown, header, 7th
 	// character; nil for a billable code.
 	invalid *Finding
@@ -61,7 +106,11 @@ type dxCode struct {
 
 // dxPair is what two different diagnoses of a claim are to each other.
 type dxPair struct {
-	excl []Finding // the Excludes findings
+	// excl are the Excludes findings, sealed once the pair comes back:
+	// with thousands of codes most pairs are met once, and their
+	// findings' JSON would be most of the cache.
+	excl   []Finding
+	sealed bool
 	// aByB is what b is to a's notes (partnerAdditional, partnerFirst);
 	// bByA the other way.
 	aByB, bByA uint8
@@ -77,7 +126,18 @@ type pxCode struct {
 	cpt, unknown *Finding
 	rules        []*Rule
 	mue          []index.MUERow // the rows of the setting
-	mueFound     []mueFinding   // written MUE findings
+	// column2 are the codes the NCCI pairs with this one as column 1, in
+	// order: a pair of codes absent from it has no PTP edit.
+	column2 []string
+
+	mu       sync.Mutex   // the validators share mueFound
+	mueFound []mueFinding // written MUE findings
+}
+
+// bundles reports whether the NCCI pairs the code with b as column 2.
+func (p *pxCode) bundles(b string) bool {
+	_, ok := slices.BinarySearch(p.column2, b)
+	return ok
 }
 
 // maxCached bounds the caches of spellings and dates against a file of
@@ -104,8 +164,8 @@ func (v *Validator) day(d time.Time) (*serviceDay, error) {
 	}
 	t := v.tables[rs]
 	if t == nil {
-		t = &codeTable{relSet: rs, dx: map[string]*dxCode{}, dxNorm: map[string]*dxCode{}, px: map[string]*pxCode{},
-			dxPair: map[uint64]*dxPair{}, ptp: map[uint64][]ptpEdit{}, entries: map[string]*index.Entry{}}
+		t = &localTable{codeTable: v.shared.table(rs), dx: map[string]*dxCode{}, px: map[string]*pxCode{},
+			dxPair: map[uint64]*dxPair{}, ptp: map[uint64][]ptpEdit{}}
 		v.tables[rs] = t
 	}
 	dy := &serviceDay{t: t}
@@ -120,64 +180,82 @@ func (v *Validator) day(d time.Time) (*serviceDay, error) {
 }
 
 // dxCode returns the record of a diagnosis as the claim spells it.
-func (v *Validator) dxCode(t *codeTable, s string) (*dxCode, error) {
+func (v *Validator) dxCode(t *localTable, s string) (*dxCode, error) {
 	if rec, ok := t.dx[s]; ok {
 		return rec, nil
 	}
-	// The strings kept are copies: the claim's may hold on to its whole
-	// input line.
-	s = strings.Clone(s)
 	var rec *dxCode
 	code, err := codeset.NormalizeICD(s)
 	if err != nil {
+		// The strings kept are copies: the claim's may hold on to its
+		// whole input line.
+		s = strings.Clone(s)
 		rec = &dxCode{bad: sealed(Finding{Rule: "dx-invalid", Severity: SeverityError, Codes: []string{s}, Message: err.Error()})}
-	} else if rec = t.dxNorm[code]; rec == nil {
-		if rec, err = v.newDxCode(t, code); err != nil {
-			return nil, err
-		}
-		t.dxNorm[code] = rec
+	} else if rec, err = t.dxRecords.get(code, func() (*dxCode, error) { return v.newDxCode(t.codeTable, code) }); err != nil {
+		return nil, err
 	}
 	if len(t.dx) < maxCached {
+		switch s {
+		case rec.dotted:
+			s = rec.dotted
+		case rec.code:
+			s = rec.code
+		default:
+			s = strings.Clone(s)
+		}
 		t.dx[s] = rec
 	}
 	return rec, nil
 }
 
 func (v *Validator) newDxCode(t *codeTable, code string) (*dxCode, error) {
-	t.ids++
-	rec := &dxCode{id: t.ids, code: code, rules: v.rulesFor(code, true)}
+	rec := &dxCode{id: t.ids.Add(1), code: code, dotted: codeset.DotICD(code), rules: v.rulesFor(code, true)}
 	if t.icd == nil {
 		return rec, nil
 	}
-	info, err := v.dxInfo(t, code)
+	e, err := v.cb.ix.Get(t.icd.ID, code)
 	if err != nil {
 		return nil, err
 	}
-	rec.info = info
-	if f, ok, err := v.validity(t.icd, code, info); err != nil {
+	if f, ok, err := v.validity(t.icd, code, e); err != nil {
 		return nil, err
 	} else if ok {
 		rec.invalid = sealed(f)
 	}
-	if info.entry == nil {
+	if e == nil {
 		return rec, nil
 	}
-	rec.self = partners(info, code)
-	dotted := codeset.DotICD(code)
-	if len(info.additional) > 0 {
-		n := info.additional[0]
+	rec.known = true
+	if rec.chain, err = v.chain(t, code, e); err != nil {
+		return nil, err
+	}
+	rec.self = partners(rec, code)
+	additional := firstNote(rec.chain, func(l *noteLevel) []noteText { return l.additional })
+	first := firstNote(rec.chain, func(l *noteLevel) []noteText { return l.first })
+	// The convention: a manifestation code says "in diseases classified
+	// elsewhere" and carries a "code first" note for its etiology.
+	rec.manifest = first != nil && strings.Contains(strings.ToLower(e.Title), "in diseases classified elsewhere")
+	if !rec.manifest {
+		// The Alphabetic Index prints manifestation codes in brackets
+		// after their etiology ("Amyloid heart E85.4 [I43]").
+		if rec.manifest, err = v.cb.ix.IsManifestation(t.icd.ID, code); err != nil {
+			return nil, err
+		}
+	}
+	dotted := rec.dotted
+	if additional != nil {
 		rec.additional = sealed(Finding{Rule: "use-additional-missing", Severity: SeverityWarning, Codes: []string{dotted},
 			Message: dotted + " says to use an additional code where it applies, and none of the codes it names is on the claim",
-			Source:  "use additional code at " + n.from + ": " + n.text})
+			Source:  additional.source})
 	}
-	if info.manifest {
+	if rec.manifest {
 		src := "Alphabetic Index: printed in brackets as a manifestation"
-		if len(info.first) > 0 {
-			src = "code first at " + info.first[0].from + ": " + info.first[0].text
+		if first != nil {
+			src = first.source
 		}
 		rec.principal = sealed(Finding{Rule: "manifestation-principal", Severity: SeverityError, Codes: []string{dotted},
 			Message: fmt.Sprintf("%s is a manifestation code and cannot be the principal or first-listed diagnosis; sequence the underlying condition first", dotted), Source: src})
-		if len(info.first) > 0 {
+		if first != nil {
 			rec.codeFirst = sealed(Finding{Rule: "code-first-missing", Severity: SeverityWarning, Codes: []string{dotted},
 				Message: fmt.Sprintf("%s says to code first the underlying condition, and none of the codes it names is on the claim", dotted), Source: src})
 		}
@@ -185,18 +263,39 @@ func (v *Validator) newDxCode(t *codeTable, code string) (*dxCode, error) {
 	return rec, nil
 }
 
+// firstNote is the first note of a kind in a chain.
+func firstNote(c *noteChain, kind func(*noteLevel) []noteText) *noteText {
+	for _, l := range c.levels {
+		if notes := kind(l); len(notes) > 0 {
+			return &notes[0]
+		}
+	}
+	return nil
+}
+
 // pairKey keys a cache by two records' ids, in claim order.
 func pairKey(a, b uint32) uint64 { return uint64(a)<<32 | uint64(b) }
 
 // dxPair returns what two different diagnoses are to each other, a first.
-func (v *Validator) dxPair(t *codeTable, a, b *dxCode) *dxPair {
+func (v *Validator) dxPair(t *localTable, a, b *dxCode) *dxPair {
+	// Most pairs of codes name neither the other: that is told from their
+	// nodes at once, and only the others are worked out and kept.
+	if !a.mayName(b.code) && !b.mayName(a.code) {
+		return noPair
+	}
 	k := pairKey(a.id, b.id)
 	if p, ok := t.dxPair[k]; ok {
+		if !p.sealed && p.excl != nil {
+			for i := range p.excl {
+				p.excl[i].enc = p.excl[i].appendJSON(nil)
+			}
+			p.sealed = true
+		}
 		return p
 	}
-	p := &dxPair{aByB: partners(a.info, b.code), bByA: partners(b.info, a.code)}
-	if a.info.entry != nil && b.info.entry != nil {
-		p.excl = excludes(a.code, b.code, a.info, b.info)
+	p := &dxPair{aByB: partners(a, b.code), bByA: partners(b, a.code)}
+	if a.known && b.known {
+		p.excl = excludes(a, b)
 	}
 	if p.excl == nil && p.aByB == 0 && p.bByA == 0 {
 		p = noPair
@@ -212,18 +311,30 @@ func (v *Validator) dxPair(t *codeTable, a, b *dxCode) *dxPair {
 var noPair = &dxPair{}
 
 // maxPairs bounds a cache of pairs: claims with thousands of different
-// codes meet millions of pairs, each seen once or twice. A full cache
-// starts again; the pairs that matter come back at once.
-const maxPairs = 1 << 18
+// codes meet millions of pairs, each seen once or twice, and only the
+// pairs whose notes may name each other are kept. A full cache starts
+// again; the pairs that matter come back at once.
+const maxPairs = 1 << 14
 
 // pxCode returns the record of a procedure code or modifier.
-func (v *Validator) pxCode(t *codeTable, code string) (*pxCode, error) {
+func (v *Validator) pxCode(t *localTable, code string) (*pxCode, error) {
 	if rec, ok := t.px[code]; ok {
 		return rec, nil
 	}
-	code = strings.Clone(code) // as dxCode
-	t.ids++
-	rec := &pxCode{id: t.ids, code: code, rules: v.rulesFor(code, false)}
+	rec, err := t.pxRecords.get(code, func() (*pxCode, error) {
+		return v.newPxCode(t.codeTable, strings.Clone(code)) // as dxCode
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(t.px) < maxCached {
+		t.px[rec.code] = rec
+	}
+	return rec, nil
+}
+
+func (v *Validator) newPxCode(t *codeTable, code string) (*pxCode, error) {
+	rec := &pxCode{id: t.ids.Add(1), code: code, rules: v.rulesFor(code, false)}
 	if isCPT(code) {
 		rec.cpt = sealed(Finding{Rule: "px-cpt-unchecked", Severity: SeverityInfo, Codes: []string{code},
 			Message: code + " is a CPT code: the HCPCS Level II file does not list CPT codes, so its validity was not checked"})
@@ -251,7 +362,9 @@ func (v *Validator) pxCode(t *codeTable, code string) (*pxCode, error) {
 				rec.mue = append(rec.mue, r)
 			}
 		}
+		if rec.column2, err = v.cb.ix.PTPColumn2(t.ncci.ID, code); err != nil {
+			return nil, err
+		}
 	}
-	t.px[code] = rec
 	return rec, nil
 }

@@ -82,13 +82,13 @@ func (v *Validator) ncci(rep *Report, c *Claim, dy *serviceDay, pxs []*pxCode) e
 
 // ptp applies the edits of every two different codes of the claim, each
 // code at its first line.
-func (v *Validator) ptp(rep *Report, c *Claim, t *codeTable, pxs []*pxCode) error {
+func (v *Validator) ptp(rep *Report, c *Claim, t *localTable, pxs []*pxCode) error {
 	for i, a := range pxs {
 		if !firstLine(pxs, i) {
 			continue
 		}
 		for j, b := range pxs {
-			if a == b || !firstLine(pxs, j) {
+			if a == b || !a.bundles(b.code) || !firstLine(pxs, j) {
 				continue
 			}
 			edits, err := v.ptpEdits(t, a, b)
@@ -128,7 +128,7 @@ type ptpEdit struct {
 	denied, bypassed *Finding
 }
 
-func (v *Validator) ptpEdits(t *codeTable, pa, pb *pxCode) ([]ptpEdit, error) {
+func (v *Validator) ptpEdits(t *localTable, pa, pb *pxCode) ([]ptpEdit, error) {
 	key := pairKey(pa.id, pb.id)
 	es, ok := t.ptp[key]
 	if ok {
@@ -177,7 +177,7 @@ func hasNCCIModifier(p Procedure) bool {
 
 // mue applies the unit limits of each code of the claim: a line edit to
 // each line, a date-of-service edit to the code's units over the claim.
-func (v *Validator) mue(rep *Report, c *Claim, t *codeTable, pxs []*pxCode) {
+func (v *Validator) mue(rep *Report, c *Claim, t *localTable, pxs []*pxCode) {
 	for i, rec := range pxs {
 		if len(rec.mue) == 0 || !firstLine(pxs, i) {
 			continue
@@ -218,6 +218,8 @@ const maxMUEFindings = 16
 // limit: on one line for a line edit (indicator 1), on the date of service
 // otherwise.
 func (p *pxCode) mueFinding(rel *index.ReleaseInfo, ri, units int) *Finding {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	for _, m := range p.mueFound {
 		if m.row == ri && m.units == units {
 			return m.f

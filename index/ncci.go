@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"encoding/json"
 	"sort"
 	"time"
@@ -171,4 +172,28 @@ func (ix *Index) MUE(release, code string) ([]MUERow, error) {
 		return nil, err
 	}
 	return getRows[MUERow](s, bucketMUE, code)
+}
+
+// PTPColumn2 lists, in code order, the codes that have a procedure-to-
+// procedure edit with a code as column 1, any setting: a validator asks
+// once per code, and then only about the pairs it lists.
+func (ix *Index) PTPColumn2(release, column1 string) ([]string, error) {
+	s, err := ix.store(release)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	err = s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketPTP)
+		if b == nil {
+			return nil
+		}
+		prefix := []byte(column1 + "|")
+		c := b.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			out = append(out, string(k[len(prefix):]))
+		}
+		return nil
+	})
+	return out, err
 }
