@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime"
 	"sort"
+	"strings"
 )
 
 // Claim statuses of a batch result. The strings are part of the output.
@@ -121,6 +122,9 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 		}
 	}()
 	workErr := make(chan error, workers)
+	// Each worker counts its findings by rule and code over the whole run,
+	// and hands the counts over at the end.
+	totals := make(chan *BatchSummary, workers)
 	finished := make(chan struct{})
 	// The workers share the records of the codes they meet.
 	shared := &sharedTables{}
@@ -134,10 +138,11 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 				// locking against the others'.
 				v := cb.newValidator(opt.Packs, opt.Settings, shared)
 				var found slab[Finding]
-				t := tally{sealed: map[*byte]int{}}
+				t := tally{findings: newSummary(), sealed: map[*byte]int{}}
+				defer func() { totals <- t.findings }()
 				for c := range jobs {
 					c.results = make([]BatchResult, len(c.records))
-					t.sum = newSummary()
+					t.sum = &BatchSummary{checks: map[string]Check{}}
 					for i, r := range c.records {
 						res := &c.results[i]
 						if err := v.result(res, r, &found); err != nil {
@@ -201,6 +206,9 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 	if err := <-readErr; err != nil {
 		return nil, err
 	}
+	for w := 0; w < workers; w++ {
+		sum.merge(<-totals)
+	}
 	sum.finish()
 	return sum, nil
 }
@@ -250,14 +258,19 @@ func newSummary() *BatchSummary {
 	return &BatchSummary{ByRule: map[string]int{}, codes: map[string]int{}, checks: map[string]Check{}}
 }
 
-// tally totals a chunk's results. Most findings are sealed, and copies of
-// a sealed finding share its JSON, whose address therefore names it: they
-// are counted by that address and added up by rule and code once a chunk.
+// tally totals a worker's results: the claims of a chunk, whose summaries
+// are added up in input order, and its findings by rule and code over all
+// its chunks, which add up in any order. Counting the findings of each
+// chunk apart filled and emptied a map of thousands of codes a chunk when
+// claims name thousands. Most findings are sealed, and copies of a sealed
+// finding share its JSON, whose address therefore names it: they are
+// counted by that address and added up by rule and code once a chunk.
 // Hashing every finding's rule and codes was a twentieth of a batch run.
 type tally struct {
-	sum    *BatchSummary
-	sealed map[*byte]int // index in counts
-	counts []sealedCount
+	sum      *BatchSummary // the chunk's claims and checks
+	findings *BatchSummary // the worker's findings by rule and code
+	sealed   map[*byte]int // index in counts
+	counts   []sealedCount
 }
 
 type sealedCount struct {
@@ -281,7 +294,7 @@ func (t *tally) add(r *BatchResult) {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		if len(f.enc) == 0 {
-			s.addFinding(f, 1)
+			t.findings.addFinding(f, 1)
 			continue
 		}
 		if k, ok := t.sealed[&f.enc[0]]; ok {
@@ -302,7 +315,7 @@ func (t *tally) add(r *BatchResult) {
 // done returns the chunk's totals.
 func (t *tally) done() *BatchSummary {
 	for _, c := range t.counts {
-		t.sum.addFinding(c.f, c.n)
+		t.findings.addFinding(c.f, c.n)
 	}
 	clear(t.sealed)
 	clear(t.counts)
@@ -315,6 +328,9 @@ func (t *tally) done() *BatchSummary {
 func (s *BatchSummary) addFinding(f *Finding, n int) {
 	s.ByRule[f.Rule] += n
 	for _, c := range f.Codes {
+		if _, ok := s.codes[c]; !ok {
+			c = strings.Clone(c) // a claim's code may hold on to its input line
+		}
 		s.codes[c] += n
 	}
 }
