@@ -90,10 +90,9 @@ func hcpcsValidity(r *codeset.HCPCSRecord, rel *index.ReleaseInfo, date time.Tim
 	val := &Validity{Date: date.Format("2006-01-02")}
 	switch {
 	case !r.Added.IsZero() && date.Before(r.Added):
-		val.Reason = fmt.Sprintf("added %s, after the date of service", day(r.Added))
+		val.Reason = addedReason(r)
 	case !r.Terminated.IsZero() && date.After(r.Terminated):
-		// CMS gives the last day a code is in effect, not the first day it is not.
-		val.Reason = fmt.Sprintf("terminated: last in effect %s", day(r.Terminated))
+		val.Reason = terminatedReason(r)
 	case r.IsModifier:
 		val.Valid = true
 		val.Reason = "modifier in effect on the date"
@@ -105,7 +104,24 @@ func hcpcsValidity(r *codeset.HCPCSRecord, rel *index.ReleaseInfo, date time.Tim
 		}
 	}
 	if date.After(rel.Release.Through()) {
-		val.Reason += fmt.Sprintf(" (as of %s; later changes are not loaded)", rel.Release)
+		val.Reason += laterChanges(rel)
 	}
 	return val
+}
+
+// addedReason, terminatedReason and laterChanges are the parts of the
+// reason a code is not in effect; a validator writes them once per code.
+func addedReason(r *codeset.HCPCSRecord) string {
+	return fmt.Sprintf("added %s, after the date of service", day(r.Added))
+}
+
+// terminatedReason: CMS gives the last day a code is in effect, not the
+// first day it is not.
+func terminatedReason(r *codeset.HCPCSRecord) string {
+	return fmt.Sprintf("terminated: last in effect %s", day(r.Terminated))
+}
+
+// laterChanges notes that a date of service is past the release.
+func laterChanges(rel *index.ReleaseInfo) string {
+	return fmt.Sprintf(" (as of %s; later changes are not loaded)", rel.Release)
 }

@@ -101,7 +101,7 @@ func (v *Validator) check(rep *Report, c *Claim) error {
 			return err
 		}
 	}
-	if err := v.procedures(rep, c, t, pxs); err != nil {
+	if err := v.procedures(rep, c, dy, pxs); err != nil {
 		return err
 	}
 	// Only the rules some code of the claim names can fire; which rules a
@@ -229,20 +229,20 @@ const (
 	partnerFirst
 )
 
-// partners says which of a's notes name code.
-func partners(a *dxCode, code string) uint8 {
+// partners says which of a's notes name b.
+func partners(a, b *dxCode) uint8 {
 	if !a.known {
 		return 0
 	}
 	n := a.chain
-	if n.partnerInitials&initial(code) == 0 || !n.partner.covers(code) {
+	if n.partnerInitials&initial(b.code) == 0 || !n.partner.covers(b.order) {
 		return 0
 	}
 	var p uint8
-	if notesMatch(n, func(l *noteLevel) []noteText { return l.additional }, code) {
+	if notesMatch(n, func(l *noteLevel) []noteText { return l.additional }, b.code) {
 		p |= partnerAdditional
 	}
-	if notesMatch(n, func(l *noteLevel) []noteText { return l.first }, code) {
+	if notesMatch(n, func(l *noteLevel) []noteText { return l.first }, b.code) {
 		p |= partnerFirst
 	}
 	return p
@@ -250,12 +250,12 @@ func partners(a *dxCode, code string) uint8 {
 
 // mayName reports whether some note over the code can name another code:
 // when neither code of a pair may name the other, the pair has nothing.
-func (d *dxCode) mayName(code string) bool {
+func (d *dxCode) mayName(o *dxCode) bool {
 	if !d.known {
 		return false
 	}
-	n, i := d.chain, initial(code)
-	return n.exclInitials&i != 0 && n.excl.covers(code) || n.partnerInitials&i != 0 && n.partner.covers(code)
+	n, i := d.chain, initial(o.code)
+	return n.exclInitials&i != 0 && n.excl.covers(o.order) || n.partnerInitials&i != 0 && n.partner.covers(o.order)
 }
 
 // notesMatch reports whether a note of a kind in a chain names code.
@@ -274,7 +274,7 @@ func notesMatch(n *noteChain, kind func(*noteLevel) []noteText, code string) boo
 // first code of the claim reported first.
 func excludes(a, b *dxCode) []Finding {
 	na, nb := a.chain, b.chain
-	if !(na.exclInitials&initial(b.code) != 0 && na.excl.covers(b.code)) && !(nb.exclInitials&initial(a.code) != 0 && nb.excl.covers(a.code)) {
+	if !(na.exclInitials&initial(b.code) != 0 && na.excl.covers(b.order)) && !(nb.exclInitials&initial(a.code) != 0 && nb.excl.covers(a.order)) {
 		return nil
 	}
 	var fs []Finding
@@ -298,9 +298,9 @@ func excludes(a, b *dxCode) []Finding {
 					}
 					seen[k] = true
 					x, y := dir.x.dotted, dir.y.dotted
-					msg := fmt.Sprintf("%s and %s should not be coded together: %s has an Excludes1 note for %s", x, y, l.from, y)
+					msg := x + " and " + y + " should not be coded together: " + l.from + " has an Excludes1 note for " + y
 					if kind.rule == "excludes2" {
-						msg = fmt.Sprintf("%s and %s may both be coded if both conditions are present (Excludes2 at %s)", x, y, l.from)
+						msg = x + " and " + y + " may both be coded if both conditions are present (Excludes2 at " + l.from + ")"
 					}
 					fs = append(fs, Finding{Rule: kind.rule, Severity: kind.sev, Codes: []string{x, y}, Message: msg, Source: n.source})
 				}
@@ -320,7 +320,8 @@ func matchesAny(refs []CodeRef, code string) bool {
 }
 
 // procedures checks HCPCS validity on the date of service and modifiers.
-func (v *Validator) procedures(rep *Report, c *Claim, t *localTable, pxs []*pxCode) error {
+func (v *Validator) procedures(rep *Report, c *Claim, dy *serviceDay, pxs []*pxCode) error {
+	t := dy.t
 	if len(c.Px) == 0 {
 		return nil
 	}
@@ -336,9 +337,9 @@ func (v *Validator) procedures(rep *Report, c *Claim, t *localTable, pxs []*pxCo
 		case rec.unknown != nil:
 			rep.add(*rec.unknown)
 		case !c.Date.IsZero() && !inEffect(rec.entry.HCPCS, c.Date):
-			if val := hcpcsValidity(rec.entry.HCPCS, t.hcp, c.Date); !val.Valid {
-				rep.add(Finding{Rule: "px-not-effective", Severity: SeverityError, Codes: []string{p.Code}, Message: fmt.Sprintf("%s is not valid on %s: %s", p.Code, val.Date, val.Reason)})
-			}
+			// As hcpcsValidity says, from the parts written once.
+			rep.add(Finding{Rule: "px-not-effective", Severity: SeverityError, Codes: rec.codes,
+				Message: rec.code + " is not valid on " + dy.date + ": " + rec.notEffective(c.Date) + dy.hcpLate})
 		}
 		for _, m := range p.Modifiers {
 			if isDigits(m) {

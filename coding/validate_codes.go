@@ -34,6 +34,9 @@ type serviceDay struct {
 	// ptp and mue say whether the NCCI edits ran, and why not.
 	ptp, mue       Check
 	runPTP, runMUE bool
+	// date is the date as findings write it; hcpLate notes that the
+	// HCPCS release in force ends before it.
+	date, hcpLate string
 }
 
 // sharedTables are the code tables of a run, one per set of releases,
@@ -76,8 +79,8 @@ type codeTable struct {
 // locking.
 type localTable struct {
 	*codeTable
-	dx     map[string]*dxCode // by the claim's spelling
-	px     map[string]*pxCode
+	dx     byCode[*dxCode] // by the claim's spelling
+	px     byCode[*pxCode]
 	dxPair map[uint64]*dxPair // by the two codes' ids, in claim order
 	ptp    map[uint64][]ptpEdit
 }
@@ -86,6 +89,7 @@ type localTable struct {
 type dxCode struct {
 	id     uint32
 	code   string   // normalised (undotted)
+	order  uint64   // codeOrder(code)
 	dotted string   // as findings name it
 	bad    *Finding // the spelling is no diagnosis code: nothing else is set
 	// known says the ICD-10-CM release has the code; chain is then the
@@ -120,7 +124,11 @@ type dxPair struct {
 type pxCode struct {
 	id    uint32
 	code  string
+	codes []string     // the code, as findings list it
 	entry *index.Entry // the HCPCS entry; nil for a CPT or unknown code
+	// added and terminated are why the code is not in effect before it
+	// was added and after it was terminated.
+	added, terminated string
 	// cpt says a CPT code's validity is unchecked; unknown is a code that
 	// is no procedure (not in the HCPCS file, or a modifier).
 	cpt, unknown *Finding
@@ -132,6 +140,14 @@ type pxCode struct {
 
 	mu       sync.Mutex   // the validators share mueFound
 	mueFound []mueFinding // written MUE findings
+}
+
+// notEffective is why the code is not in effect on a date it is not.
+func (p *pxCode) notEffective(d time.Time) string {
+	if r := p.entry.HCPCS; !r.Added.IsZero() && d.Before(r.Added) {
+		return p.added
+	}
+	return p.terminated
 }
 
 // bundles reports whether the NCCI pairs the code with b as column 2.
@@ -164,11 +180,17 @@ func (v *Validator) day(d time.Time) (*serviceDay, error) {
 	}
 	t := v.tables[rs]
 	if t == nil {
-		t = &localTable{codeTable: v.shared.table(rs), dx: map[string]*dxCode{}, px: map[string]*pxCode{},
+		t = &localTable{codeTable: v.shared.table(rs), dx: newByCode[*dxCode](), px: newByCode[*pxCode](),
 			dxPair: map[uint64]*dxPair{}, ptp: map[uint64][]ptpEdit{}}
 		v.tables[rs] = t
 	}
 	dy := &serviceDay{t: t}
+	if !d.IsZero() {
+		dy.date = d.Format("2006-01-02")
+		if rs.hcp != nil && d.After(rs.hcp.Release.Through()) {
+			dy.hcpLate = laterChanges(rs.hcp)
+		}
+	}
 	if icd := rs.icd; icd != nil && !d.IsZero() && !icd.Release.Covers(d) {
 		dy.icdLate = sealed(Finding{Rule: "dx-release", Severity: SeverityWarning, Message: fmt.Sprintf("no loaded ICD-10-CM release covers %s; checked against %s", d.Format("2006-01-02"), icd.Release)})
 	}
@@ -181,7 +203,7 @@ func (v *Validator) day(d time.Time) (*serviceDay, error) {
 
 // dxCode returns the record of a diagnosis as the claim spells it.
 func (v *Validator) dxCode(t *localTable, s string) (*dxCode, error) {
-	if rec, ok := t.dx[s]; ok {
+	if rec, ok := t.dx.get(s); ok {
 		return rec, nil
 	}
 	var rec *dxCode
@@ -194,22 +216,12 @@ func (v *Validator) dxCode(t *localTable, s string) (*dxCode, error) {
 	} else if rec, err = t.dxRecords.get(code, func() (*dxCode, error) { return v.newDxCode(t.codeTable, code) }); err != nil {
 		return nil, err
 	}
-	if len(t.dx) < maxCached {
-		switch s {
-		case rec.dotted:
-			s = rec.dotted
-		case rec.code:
-			s = rec.code
-		default:
-			s = strings.Clone(s)
-		}
-		t.dx[s] = rec
-	}
+	t.dx.put(s, rec)
 	return rec, nil
 }
 
 func (v *Validator) newDxCode(t *codeTable, code string) (*dxCode, error) {
-	rec := &dxCode{id: t.ids.Add(1), code: code, dotted: codeset.DotICD(code), rules: v.rulesFor(code, true)}
+	rec := &dxCode{id: t.ids.Add(1), code: code, order: codeOrder(code), dotted: codeset.DotICD(code), rules: v.rulesFor(code, true)}
 	if t.icd == nil {
 		return rec, nil
 	}
@@ -229,7 +241,7 @@ func (v *Validator) newDxCode(t *codeTable, code string) (*dxCode, error) {
 	if rec.chain, err = v.chain(t, code, e); err != nil {
 		return nil, err
 	}
-	rec.self = partners(rec, code)
+	rec.self = partners(rec, rec)
 	additional := firstNote(rec.chain, func(l *noteLevel) []noteText { return l.additional })
 	first := firstNote(rec.chain, func(l *noteLevel) []noteText { return l.first })
 	// The convention: a manifestation code says "in diseases classified
@@ -280,7 +292,7 @@ func pairKey(a, b uint32) uint64 { return uint64(a)<<32 | uint64(b) }
 func (v *Validator) dxPair(t *localTable, a, b *dxCode) *dxPair {
 	// Most pairs of codes name neither the other: that is told from their
 	// nodes at once, and only the others are worked out and kept.
-	if !a.mayName(b.code) && !b.mayName(a.code) {
+	if !a.mayName(b) && !b.mayName(a) {
 		return noPair
 	}
 	k := pairKey(a.id, b.id)
@@ -293,7 +305,7 @@ func (v *Validator) dxPair(t *localTable, a, b *dxCode) *dxPair {
 		}
 		return p
 	}
-	p := &dxPair{aByB: partners(a, b.code), bByA: partners(b, a.code)}
+	p := &dxPair{aByB: partners(a, b), bByA: partners(b, a)}
 	if a.known && b.known {
 		p.excl = excludes(a, b)
 	}
@@ -318,7 +330,7 @@ const maxPairs = 1 << 14
 
 // pxCode returns the record of a procedure code or modifier.
 func (v *Validator) pxCode(t *localTable, code string) (*pxCode, error) {
-	if rec, ok := t.px[code]; ok {
+	if rec, ok := t.px.get(code); ok {
 		return rec, nil
 	}
 	rec, err := t.pxRecords.get(code, func() (*pxCode, error) {
@@ -327,16 +339,14 @@ func (v *Validator) pxCode(t *localTable, code string) (*pxCode, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(t.px) < maxCached {
-		t.px[rec.code] = rec
-	}
+	t.px.put(code, rec)
 	return rec, nil
 }
 
 func (v *Validator) newPxCode(t *codeTable, code string) (*pxCode, error) {
-	rec := &pxCode{id: t.ids.Add(1), code: code, rules: v.rulesFor(code, false)}
+	rec := &pxCode{id: t.ids.Add(1), code: code, codes: []string{code}, rules: v.rulesFor(code, false)}
 	if isCPT(code) {
-		rec.cpt = sealed(Finding{Rule: "px-cpt-unchecked", Severity: SeverityInfo, Codes: []string{code},
+		rec.cpt = sealed(Finding{Rule: "px-cpt-unchecked", Severity: SeverityInfo, Codes: rec.codes,
 			Message: code + " is a CPT code: the HCPCS Level II file does not list CPT codes, so its validity was not checked"})
 	} else if t.hcp != nil {
 		e, err := v.cb.ix.Get(t.hcp.ID, code)
@@ -344,11 +354,14 @@ func (v *Validator) newPxCode(t *codeTable, code string) (*pxCode, error) {
 			return nil, err
 		}
 		rec.entry = e
+		if e != nil {
+			rec.added, rec.terminated = addedReason(e.HCPCS), terminatedReason(e.HCPCS)
+		}
 		switch {
 		case e == nil:
-			rec.unknown = sealed(Finding{Rule: "px-unknown", Severity: SeverityError, Codes: []string{code}, Message: fmt.Sprintf("%s is not an HCPCS Level II code in %s", code, t.hcp.Release)})
+			rec.unknown = sealed(Finding{Rule: "px-unknown", Severity: SeverityError, Codes: rec.codes, Message: fmt.Sprintf("%s is not an HCPCS Level II code in %s", code, t.hcp.Release)})
 		case e.HCPCS.IsModifier:
-			rec.unknown = sealed(Finding{Rule: "px-unknown", Severity: SeverityError, Codes: []string{code}, Message: fmt.Sprintf("%s is a modifier, not a procedure code", code)})
+			rec.unknown = sealed(Finding{Rule: "px-unknown", Severity: SeverityError, Codes: rec.codes, Message: fmt.Sprintf("%s is a modifier, not a procedure code", code)})
 		}
 	}
 	if t.ncci != nil {

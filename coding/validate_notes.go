@@ -189,16 +189,40 @@ func refLetters(l letters, notes []noteText) letters {
 	return l
 }
 
-// codeSpan is the codes from lo to hi as strings compare. A reference covers
-// the codes from its From to its To followed by anything: "E10" to
-// "E11\xff" for E10-E11 (Sub only narrows it).
-type codeSpan struct{ lo, hi string }
+// codeSpan is the codes from lo to hi, in the order of codeOrder. A
+// reference covers the codes from its From to its To followed by anything:
+// "E10" to "E11\xff" for E10-E11 (Sub only narrows it).
+type codeSpan struct{ lo, hi uint64 }
+
+// codeOrder packs the first 8 bytes of a code into an integer, the first
+// byte highest: codes, which hold no NUL byte, compare as their strings
+// do, and a pair of codes is told apart without reading either string.
+func codeOrder(s string) uint64 {
+	var k uint64
+	for i := 0; i < 8; i++ {
+		k <<= 8
+		if i < len(s) {
+			k |= uint64(s[i])
+		}
+	}
+	return k
+}
+
+// refSpan is the span a reference covers, or one wider.
+func refSpan(r CodeRef) codeSpan {
+	to := r.To
+	if len(to) > 7 {
+		to = to[:7]
+	}
+	return codeSpan{codeOrder(r.From), codeOrder(to + "\xff")}
+}
 
 // codeSpans are sorted, disjoint spans.
 type codeSpans []codeSpan
 
-// covers reports whether a code falls in one of the spans.
-func (s codeSpans) covers(code string) bool {
+// covers reports whether a code, as codeOrder packs it, falls in one of
+// the spans.
+func (s codeSpans) covers(code uint64) bool {
 	lo, hi := 0, len(s)
 	for lo < hi { // the first span that ends at or after code
 		m := int(uint(lo+hi) >> 1)
@@ -217,7 +241,7 @@ func (s codeSpans) with(lists ...[]noteText) codeSpans {
 	for _, notes := range lists {
 		for _, n := range notes {
 			for _, r := range n.refs {
-				out = append(out, codeSpan{r.From, r.To + "\xff"})
+				out = append(out, refSpan(r))
 			}
 		}
 	}
