@@ -150,11 +150,15 @@ func (l *AbbrevLearner) Result() map[string]string {
 	return out
 }
 
+var slashForms = strings.NewReplacer("w/o ", "without ", "w/ ", "with ")
+
 // abbrevWords splits a title into lower-case words, reading "w/o" and "w/"
 // as the words they are and splitting "musc/fasc/tend" and "anml-drn".
 func abbrevWords(s string) []string {
 	s = strings.ToLower(s)
-	s = strings.NewReplacer("w/o ", "without ", "w/ ", "with ").Replace(s + " ")
+	if strings.Contains(s, "w/") {
+		s = slashForms.Replace(s + " ")
+	}
 	return strings.FieldsFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '\'')
 	})
