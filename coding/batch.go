@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -68,18 +69,39 @@ type BatchOptions struct {
 // that memory stays flat however long the input is.
 const chunkSize = 256
 
+// A chunk is the unit of work, and of memory: its records, results and
+// findings live in its own slabs, which are reused for a later chunk once
+// its results are written, so that a run of millions of claims allocates
+// a few chunks' worth.
 type chunk struct {
 	seq     int
 	records []*ClaimRecord
-	results []BatchResult // one allocation for the chunk's results
-	sum     *BatchSummary // the chunk's totals, made by its worker
+	results []BatchResult
+	found   slab[Finding] // the findings of its results
+	// mem are the reader's slabs for its records, for a reader that
+	// takes them (slabReader).
+	mem *claimSlabs
+	sum *BatchSummary // the chunk's totals, made by its worker
+}
+
+// recycle makes a written chunk ready for reuse.
+func (c *chunk) recycle() {
+	clear(c.records)
+	clear(c.results)
+	c.records, c.results, c.sum = c.records[:0], c.results[:0], nil
+	c.found.reset()
+	if c.mem != nil {
+		c.mem.reset()
+	}
 }
 
 // ValidateStream validates every record a reader yields, on all cores,
 // and hands the results to emit in input order. Memory is bounded by the
-// records in flight, not by the input. Every record gives exactly one
-// result: an unreadable one is reported and the run goes on. An error from
-// the reader (I/O) or from emit stops the run.
+// records in flight, not by the input: emit must not keep a result, or
+// its findings, once it returns, as their memory is reused for later
+// claims. Every record gives exactly one result: an unreadable one is
+// reported and the run goes on. An error from the reader (I/O) or from
+// emit stops the run.
 func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt BatchOptions, emit func(*BatchResult) error) (*BatchSummary, error) {
 	workers := opt.Workers
 	if workers <= 0 {
@@ -89,12 +111,27 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 	defer cancel()
 	jobs := make(chan *chunk, workers)
 	done := make(chan *chunk, workers)
+	// free holds written chunks for the reader to fill again.
+	free := make(chan *chunk, 2*workers+4)
 	readErr := make(chan error, 1)
+	sr, _ := rd.(slabReader)
 	go func() {
 		defer close(jobs)
 		seq := 0
 		for {
-			c := &chunk{seq: seq}
+			var c *chunk
+			select {
+			case c = <-free:
+			default:
+				c = &chunk{found: slab[Finding]{reusable: true}}
+				if sr != nil {
+					c.mem = newReusableSlabs()
+				}
+			}
+			c.seq = seq
+			if sr != nil {
+				sr.cutFrom(c.mem)
+			}
 			var err error
 			for len(c.records) < chunkSize {
 				var r *ClaimRecord
@@ -137,15 +174,14 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 				// A validator per worker: its own caches need no
 				// locking against the others'.
 				v := cb.newValidator(opt.Packs, opt.Settings, shared)
-				var found slab[Finding]
 				t := tally{findings: newSummary(), sealed: map[*byte]int{}}
 				defer func() { totals <- t.findings }()
 				for c := range jobs {
-					c.results = make([]BatchResult, len(c.records))
+					c.results = slices.Grow(c.results[:0], len(c.records))[:len(c.records)]
 					t.sum = &BatchSummary{checks: map[string]Check{}}
 					for i, r := range c.records {
 						res := &c.results[i]
-						if err := v.result(res, r, &found); err != nil {
+						if err := v.result(res, r, &c.found); err != nil {
 							workErr <- err
 							cancel()
 							return
@@ -153,7 +189,6 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 						t.add(res)
 					}
 					c.sum = t.done()
-					c.records = nil
 					select {
 					case done <- c:
 					case <-ctx.Done():
@@ -172,6 +207,11 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 	pending := map[int]*chunk{}
 	next := 0
 	var emitErr error
+	// last is the chunk written last: a reader that groups rows into
+	// claims cuts a claim's first row before it hands over the claim
+	// before, from the slabs of that claim's chunk, so a chunk is reused
+	// only once the chunk after it is written.
+	var last *chunk
 	for c := range done {
 		if emitErr != nil {
 			continue
@@ -192,6 +232,14 @@ func (cb *Codebook) ValidateStream(ctx context.Context, rd ClaimReader, opt Batc
 					break
 				}
 			}
+			if last != nil {
+				last.recycle()
+				select {
+				case free <- last:
+				default:
+				}
+			}
+			last = p
 		}
 	}
 	<-finished

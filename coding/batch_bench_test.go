@@ -2,6 +2,7 @@ package coding
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -185,5 +186,67 @@ func TestWriteGeneratedClaims(t *testing.T) {
 	defer f.Close()
 	if err := gen(f, n, 1); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBatchReusesChunks: a batch reuses the memory of the chunks it has
+// written, and still finds what a validator finds for each claim read on
+// its own, claims grouped from rows across a chunk's end included.
+func TestBatchReusesChunks(t *testing.T) {
+	cb, err := OpenCodebook(t.TempDir()) // the built-in sample
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cb.Close()
+	m, err := ParseColumnMap([]byte("version: 1\nclaim_id: CLAIM\ndate: DOS\ndx_list: DX\npx:\n  code: PX\n  units: UNITS\ngroup_rows: true\n"), "map.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dx := []string{"E11.9", "I10", "E10.9", "J44.9", "J43.9", "N18.30", "E78.5", "Z99.999", "E11"}
+	px := []string{"G0439", "J1100", "99213", "20610", "76942", "A4253"}
+	var b bytes.Buffer
+	b.WriteString("CLAIM,DOS,DX,PX,UNITS\n")
+	r := rand.New(rand.NewSource(3))
+	for i := 0; i < 5*chunkSize; i++ {
+		rows := 1 + r.Intn(3)
+		for j := 0; j < rows; j++ {
+			fmt.Fprintf(&b, "C%05d,2026-05-01,%s %s,%s,%d\n", i, dx[r.Intn(len(dx))], dx[r.Intn(len(dx))], px[r.Intn(len(px))], 1+r.Intn(3))
+		}
+	}
+	var alone []string
+	rd, err := NewClaimReader(bytes.NewReader(b.Bytes()), "g.csv", "", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := cb.NewValidator(nil, Settings{})
+	var found slab[Finding]
+	for {
+		rec, err := rd.Next()
+		if err != nil {
+			break
+		}
+		var res BatchResult
+		if err := v.result(&res, rec, &found); err != nil {
+			t.Fatal(err)
+		}
+		alone = append(alone, string(res.AppendJSON(nil)))
+	}
+	rd, err = NewClaimReader(bytes.NewReader(b.Bytes()), "g.csv", "", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	_, err = cb.ValidateStream(context.Background(), rd, BatchOptions{Workers: 2}, func(r *BatchResult) error {
+		if got := string(r.AppendJSON(nil)); i >= len(alone) || got != alone[i] {
+			return fmt.Errorf("claim %d in a batch: %s\nalone: %s", i+1, got, alone[min(i, len(alone)-1)])
+		}
+		i++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i != 5*chunkSize || len(alone) != i {
+		t.Fatalf("%d claims in the batch, %d alone; want %d", i, len(alone), 5*chunkSize)
 	}
 }

@@ -676,7 +676,7 @@ func claimModSep(r rune) bool { return r == ':' || r == '-' || claimListSep(r) }
 // being built, and nothing else.
 type csvClaimReader struct {
 	rs     *csvRecords
-	mem    claimSlabs
+	mem    *claimSlabs
 	source string
 	l      *csvLayout
 	seq    int
@@ -709,7 +709,7 @@ func newCSVClaimReader(br *bufio.Reader, source string, m *ColumnMap, delim rune
 	if err != nil {
 		return nil, fmt.Errorf("%s: header: %w", source, err)
 	}
-	r := &csvClaimReader{rs: rs, source: source}
+	r := &csvClaimReader{rs: rs, source: source, mem: &claimSlabs{}}
 	var header []string
 	var headerLine int
 	for {
@@ -756,6 +756,8 @@ func csvFirstLine(br *bufio.Reader) ([]byte, error) {
 	return b, nil
 }
 
+func (r *csvClaimReader) cutFrom(m *claimSlabs) { r.mem = m }
+
 func (r *csvClaimReader) emit(rec *ClaimRecord) *ClaimRecord {
 	r.seq++
 	rec.Seq = r.seq
@@ -785,7 +787,7 @@ func (r *csvClaimReader) Next() (*ClaimRecord, error) {
 		if !r.l.group {
 			c := r.mem.claims.one()
 			c.ID = id
-			err := r.l.fill(c, f, true, &r.mem)
+			err := r.l.fill(c, f, true, r.mem)
 			if err == nil {
 				err = claimNotEmpty(c)
 			}
@@ -799,7 +801,7 @@ func (r *csvClaimReader) Next() (*ClaimRecord, error) {
 		if g := r.group; g != nil && id != "" && id == g.id {
 			g.last = line
 			if g.err == nil {
-				if err := r.l.fill(g.claim, f, false, &r.mem); err != nil {
+				if err := r.l.fill(g.claim, f, false, r.mem); err != nil {
 					g.err, g.errLine = err, line
 				}
 			}
@@ -812,7 +814,7 @@ func (r *csvClaimReader) Next() (*ClaimRecord, error) {
 			if len(f) != len(r.l.names) {
 				g.err = fmt.Errorf("the row has %d fields, the header has %d", len(f), len(r.l.names))
 			}
-		} else if err := r.l.fill(g.claim, f, true, &r.mem); err != nil {
+		} else if err := r.l.fill(g.claim, f, true, r.mem); err != nil {
 			g.err, g.errLine = err, line
 		}
 		r.group = g

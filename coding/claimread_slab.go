@@ -2,7 +2,7 @@ package coding
 
 import "time"
 
-// claimSlabs are the slabs of a reader.
+// claimSlabs are the slabs a reader cuts its records from.
 type claimSlabs struct {
 	records slab[ClaimRecord]
 	claims  slab[Claim]
@@ -10,6 +10,29 @@ type claimSlabs struct {
 	codes   slab[string]
 	lines   slab[Procedure]
 	tmp     []string // scratch
+}
+
+// newReusableSlabs are slabs to reset once their records are done with.
+func newReusableSlabs() *claimSlabs {
+	m := &claimSlabs{}
+	m.records.reusable, m.claims.reusable, m.ages.reusable, m.codes.reusable, m.lines.reusable = true, true, true, true, true
+	return m
+}
+
+// reset reuses the slabs: no record cut from them may be used after.
+func (m *claimSlabs) reset() {
+	m.records.reset()
+	m.claims.reset()
+	m.ages.reset()
+	m.codes.reset()
+	m.lines.reset()
+}
+
+// slabReader is a reader that can cut its records from slabs it is
+// handed, from the next record on: a batch hands it a chunk's, and reuses
+// them once the chunk's results are written.
+type slabReader interface {
+	cutFrom(m *claimSlabs)
 }
 
 // split splits a list of codes with f, or as claimSplit does when f is
