@@ -2,7 +2,6 @@ package coding
 
 import (
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -11,32 +10,12 @@ import (
 	"github.com/medcode/medcode/index"
 )
 
-// variant is one way the code books write a code: its title, an inclusion
-// term, an index entry.
-type variant struct {
-	kind string // "title", "inclusion term", "index", "short description"
-	text string
-	// words are the analysed words the text has (not those it negates);
-	// core excludes parenthesised (nonessential) ones, which a code is not
-	// faulted for lacking.
-	words []string
-	core  []string
-	// negated are the words of the clauses the text negates ("without
-	// bleeding").
-	negated []string
-	// withoutCore: the text says "without" outside parentheses.
-	withoutCore bool
-	// mainCore counts the core words of an index entry's main term
-	// ("Syphilis" in "Syphilis > Parkinson's disease"): the entry is about
-	// its main term, and a query that does not say it fits it less.
-	mainCore []string
-	sig      uint64 // wordSig of every word
-}
-
-type codeText struct {
-	entry    *index.Entry
-	variants []variant
-}
+// variant is one way the code books write a code, analysed; codeText is a
+// code with all of them. The index stores them analysed.
+type (
+	variant  = index.Variant
+	codeText = index.CodeText
+)
 
 // Penalties per word of a code's text that the query does not account for:
 // a title's extra words mean a more specific code than the chart supports;
@@ -113,7 +92,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 			all, allErr = s.cb.ix.SearchAll(rel, groups, conjunctCandidates)
 		}()
 	}
-	hits, err := s.cb.ix.SearchTerms(rel, terms, false, candidates)
+	hits, err := s.cb.ix.SearchTerms(rel, terms, candidates)
 	wg.Wait()
 	if err != nil {
 		return nil, err
@@ -145,7 +124,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 			if err != nil {
 				return nil, err
 			}
-			if ct == nil || ct.entry.Billable {
+			if ct == nil || ct.Entry.Billable {
 				continue
 			}
 			if _, cov := bestFit(q, ct, nil, ""); cov < minCoverage {
@@ -180,7 +159,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		if err != nil {
 			return nil, err
 		}
-		if ct == nil || ct.entry.HCPCS != nil && ct.entry.HCPCS.IsModifier {
+		if ct == nil || ct.Entry.HCPCS != nil && ct.Entry.HCPCS.IsModifier {
 			// A modifier says how a service was done; it is never the
 			// code for what the chart describes.
 			continue
@@ -194,13 +173,13 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 			// Chart text is mostly diagnoses, and HCPCS quality-reporting
 			// codes quote diagnoses; an HCPCS code must match clearly better.
 			score -= hcpcsPrior
-			if r := ct.entry.HCPCS; r != nil && strings.TrimSpace(r.BETOS) == "Z2" {
+			if r := ct.Entry.HCPCS; r != nil && strings.TrimSpace(r.BETOS) == "Z2" {
 				// BETOS Z2, "undefined": mostly quality-data codes, which
 				// report that something was documented, not a service.
 				score -= hcpcsPrior
 			}
 		}
-		if ct.entry.Billable {
+		if ct.Entry.Billable {
 			score += 0.02
 		} else if !isSeventhFamily(sys, h.Code) {
 			score -= headerPenalty
@@ -230,7 +209,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 	var slots []*slot
 	families := map[string]*slot{}
 	suggestion := func(sc *scored) Suggestion {
-		sg := Suggestion{System: sys, Code: displayCode(sys, sc.code), Title: sc.ct.entry.Title, Billable: sc.ct.entry.Billable, Score: round3(sc.score), Why: sc.fit.why()}
+		sg := Suggestion{System: sys, Code: displayCode(sys, sc.code), Title: sc.ct.Entry.Title, Billable: sc.ct.Entry.Billable, Score: round3(sc.score), Why: sc.fit.why()}
 		if extraWhy != "" {
 			sg.Why += " (" + extraWhy + ")"
 		}
@@ -246,7 +225,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 			base = sc.code[:6]
 		} else if full {
 			continue
-		} else if !sc.ct.entry.Billable && sys == codeset.ICD10CM {
+		} else if !sc.ct.Entry.Billable && sys == codeset.ICD10CM {
 			b, err := s.familyBase(rel, sc.code)
 			if err != nil {
 				return nil, err
@@ -266,7 +245,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 			families[base] = sl
 			slots = append(slots, sl)
 		}
-		if sl.chosen == nil && enc != "" && isSeventhCode(sys, sc.code) && encounterMatches(sc.ct.entry.Title, enc) {
+		if sl.chosen == nil && enc != "" && isSeventhCode(sys, sc.code) && encounterMatches(sc.ct.Entry.Title, enc) {
 			sg := suggestion(sc)
 			sl.chosen = &sg
 		}
@@ -304,9 +283,9 @@ func (f fit) why() string {
 		return ""
 	}
 	if f.b != nil {
-		return f.a.kind + ": " + f.a.text + " > " + f.b.text
+		return f.a.Kind + ": " + f.a.Text + " > " + f.b.Text
 	}
-	return f.a.kind + ": " + f.a.text
+	return f.a.Kind + ": " + f.a.Text
 }
 
 // bestFit scores every text of a code, and its title under each index
@@ -314,27 +293,27 @@ func (f fit) why() string {
 func bestFit(q *queryBits, ct *codeText, headers map[string]*codeText, code string) (best fit, cov float64) {
 	best.score = -1
 	try := func(a, b *variant) {
-		if a.sig&q.sig == 0 && (b == nil || b.sig&q.sig == 0) {
+		if a.Sig&q.sig == 0 && (b == nil || b.Sig&q.sig == 0) {
 			return // holds none of the query's words
 		}
 		if sc, c := q.score(a, b); sc > best.score {
 			best, cov = fit{score: sc, a: a, b: b}, c
 		}
 	}
-	for i := range ct.variants {
-		try(&ct.variants[i], nil)
+	for i := range ct.Variants {
+		try(&ct.Variants[i], nil)
 	}
-	if len(headers) == 0 || len(ct.variants) == 0 {
+	if len(headers) == 0 || len(ct.Variants) == 0 {
 		return best, cov
 	}
-	for _, anc := range ancestors(ct.entry.System, code) {
+	for _, anc := range ancestors(ct.Entry.System, code) {
 		act := headers[anc]
 		if act == nil {
 			continue
 		}
-		for i := range act.variants {
-			if av := &act.variants[i]; av.kind != "title" {
-				try(av, &ct.variants[0])
+		for i := range act.Variants {
+			if av := &act.Variants[i]; av.Kind != "title" {
+				try(av, &ct.Variants[0])
 			}
 		}
 	}
@@ -559,16 +538,12 @@ func (s *Suggester) prefetch(rel string, codes []string) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sts, err := s.cb.ix.SuggestTexts(rel, missing[lo:hi])
+			got, err := s.cb.ix.SuggestTexts(rel, missing[lo:hi])
 			if err != nil {
 				errs[p] = err
 				return
 			}
-			for i, st := range sts {
-				if st != nil {
-					cts[lo+i] = s.analyseCode(st)
-				}
-			}
+			copy(cts[lo:hi], got)
 		}()
 	}
 	wg.Wait()
@@ -583,142 +558,4 @@ func (s *Suggester) prefetch(rel string, codes []string) error {
 	}
 	s.mu.Unlock()
 	return nil
-}
-
-// analyseCode reads a code's title, inclusion terms and index entries as
-// the texts it is suggested by.
-func (s *Suggester) analyseCode(st *index.SuggestText) *codeText {
-	ct := &codeText{entry: st.Entry, variants: make([]variant, 0, len(st.Texts))}
-	for i, t := range st.Texts {
-		var ext []span
-		if i == 0 && isSeventhCode(st.Entry.System, st.Entry.Code) {
-			ext = extensionSpans(t.Text)
-		}
-		ct.variants = append(ct.variants, s.variant(t.Kind, t.Text, ext))
-	}
-	return ct
-}
-
-// variant analyses one text once: words inside parentheses or brackets
-// count for matching but are not held against the code, and words of a
-// clause the text negates ("without bleeding") go to negated.
-func (s *Suggester) variant(kind, text string, extra []span) variant {
-	v := variant{kind: kind, text: text}
-	opt := append(optionalSpans(text), extra...)
-	neg := withoutSpans(text)
-	mainEnd := -1
-	if kind == "index" {
-		mainEnd = strings.Index(text, " > ")
-	}
-	// Slices, not sets: a text has a handful of words, and thousands of
-	// texts are read for a query.
-	for _, w := range s.stem.Words(text) {
-		if inSpans(neg, w.Start) && !inSpans(opt, w.Start) {
-			// Said absent ("without heart failure"): not a word the
-			// code has.
-			v.negated = append(v.negated, w.Term)
-			v.sig |= wordSig(w.Term)
-			continue
-		}
-		if !slices.Contains(v.words, w.Term) {
-			v.words = append(v.words, w.Term)
-		}
-		switch {
-		case inSpans(opt, w.Start):
-		case w.Start < mainEnd:
-			v.mainCore = append(v.mainCore, w.Term)
-		default:
-			v.core = append(v.core, w.Term)
-			v.withoutCore = v.withoutCore || w.Term == "without"
-		}
-		v.sig |= wordSig(w.Term)
-	}
-	return v
-}
-
-type span struct{ start, end int }
-
-// extensionSpans is the part of a 7-character code's title that its 7th
-// character adds (", initial encounter for closed fracture"): the encounter
-// is chosen apart from the condition, so a query that does not say it is
-// not held to it.
-func extensionSpans(title string) []span {
-	lower := strings.ToLower(title)
-	for _, m := range []string{", initial encounter", ", subsequent encounter", ", sequela"} {
-		if i := strings.LastIndex(lower, m); i >= 0 {
-			return []span{{i, len(title)}}
-		}
-	}
-	return nil
-}
-
-func inSpans(ss []span, i int) bool {
-	for _, s := range ss {
-		if i >= s.start && i < s.end {
-			return true
-		}
-	}
-	return false
-}
-
-// optionalSpans are the parenthesised or bracketed parts of a text:
-// nonessential modifiers and code references ("(mellitus)", "[I43]").
-func optionalSpans(s string) []span {
-	var out []span
-	depth, start := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '(', '[':
-			if depth == 0 {
-				start = i
-			}
-			depth++
-		case ')', ']':
-			if depth > 0 {
-				depth--
-				if depth == 0 {
-					out = append(out, span{start, i + 1})
-				}
-			}
-		}
-	}
-	if depth > 0 {
-		out = append(out, span{start, len(s)})
-	}
-	return out
-}
-
-// withoutSpans are the clauses a title negates: from "without" or "not" to the next
-// comma. When a chart does not mention bleeding, the code "without
-// bleeding" is the one to pick, so those words are not held against it;
-// when the chart says "no bleeding", they are what it matches.
-func withoutSpans(s string) []span {
-	var out []span
-	lower := strings.ToLower(s)
-	for _, neg := range []string{"without ", "not "} {
-		for from := 0; ; {
-			i := strings.Index(lower[from:], neg)
-			if i < 0 {
-				break
-			}
-			start := from + i + len(neg)
-			end := strings.IndexByte(lower[start:], ',')
-			if end < 0 {
-				end = len(s)
-			} else {
-				end += start
-			}
-			from = end
-			// "not elsewhere classified" and "not otherwise specified"
-			// say where a code sits, not what the patient lacks; a "not"
-			// inside a word ("knot") is no negation.
-			rest := lower[start:end]
-			if neg == "not " && (start > len(neg) && isLetter(lower[start-len(neg)-1]) ||
-				strings.HasPrefix(rest, "elsewhere") || strings.HasPrefix(rest, "otherwise")) {
-				continue
-			}
-			out = append(out, span{start, end})
-		}
-	}
-	return out
 }

@@ -3,6 +3,8 @@ package coding
 import (
 	"math/bits"
 	"slices"
+
+	"github.com/medcode/medcode/index"
 )
 
 // queryBits numbers a reading's distinct words, so a code's text can be
@@ -14,7 +16,7 @@ type queryBits struct {
 	concepts []conceptBits
 	total    float64
 	memo     map[*variant]textBits
-	sig      uint64 // wordSig of every word
+	sig      uint64 // index.WordSig of every word
 }
 
 type conceptBits struct {
@@ -55,7 +57,7 @@ func newQueryBits(rd reading) *queryBits {
 					b = uint(len(q.words))
 					q.terms[t] = b
 					q.words = append(q.words, t)
-					q.sig |= wordSig(t)
+					q.sig |= index.WordSig(t)
 				}
 				ab.mask |= 1 << b
 			}
@@ -68,39 +70,28 @@ func newQueryBits(rd reading) *queryBits {
 	return q
 }
 
-// wordSig is a word's bit in a 64-bit signature: a text whose signature
-// shares no bit with the query's holds none of its words, and is passed
-// over without a look at its words.
-func wordSig(w string) uint64 {
-	h := uint32(2166136261)
-	for i := 0; i < len(w); i++ {
-		h = (h ^ uint32(w[i])) * 16777619
-	}
-	return 1 << (h % 64)
-}
-
 // of matches one text against the query, once per query.
 func (q *queryBits) of(v *variant) textBits {
 	if tb, ok := q.memo[v]; ok {
 		return tb
 	}
 	var tb textBits
-	for _, w := range v.words {
+	for _, w := range v.Words {
 		if b, ok := q.terms[w]; ok {
 			tb.words |= 1 << b
 		}
 	}
-	for _, w := range v.negated {
+	for _, w := range v.Negated {
 		if b, ok := q.terms[w]; ok {
 			tb.negated |= 1 << b
 		}
 	}
-	for _, w := range v.core {
+	for _, w := range v.Core {
 		if _, said := q.terms[w]; !said && !freeWords[w] {
 			tb.extra++
 		}
 	}
-	for _, w := range v.mainCore {
+	for _, w := range v.MainCore {
 		if _, said := q.terms[w]; !said && !freeWords[w] {
 			tb.extraMain++
 		}
@@ -120,10 +111,10 @@ func (q *queryBits) score(a, b *variant) (score, cov float64) {
 		tb := q.of(b)
 		words |= tb.words
 		negated = tb.negated
-		for _, w := range b.core {
+		for _, w := range b.Core {
 			// A word both texts hold counts once; a's parenthesised
 			// words do not excuse b's.
-			if _, said := q.terms[w]; !said && !freeWords[w] && !slices.Contains(a.core, w) && !slices.Contains(a.mainCore, w) {
+			if _, said := q.terms[w]; !said && !freeWords[w] && !slices.Contains(a.Core, w) && !slices.Contains(a.MainCore, w) {
 				extra++
 			}
 		}
@@ -155,12 +146,12 @@ func (q *queryBits) score(a, b *variant) (score, cov float64) {
 	if q.total > 0 {
 		cov /= q.total
 	}
-	if negHit && (a.withoutCore || b != nil && b.withoutCore) {
+	if negHit && (a.WithoutCore || b != nil && b.WithoutCore) {
 		// The code's "without" is what the query's negation matched.
 		extra--
 	}
 	pen := extraTitle
-	if a.kind == "index" {
+	if a.Kind == "index" {
 		pen = extraIndex
 	}
 	return cov - pen*float64(extra) - extraMain*float64(ta.extraMain), cov

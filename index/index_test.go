@@ -807,6 +807,9 @@ func TestLoadRealFY2026(t *testing.T) {
 	if _, total, err := ix.Descendants(rel26, "S72", true, 10); err != nil || total == 0 {
 		t.Errorf("Descendants(S72) total %d, %v", total, err)
 	}
+	checkSearchTerms(t, ix, rel26)
+	checkSearchAll(t, ix, rel26)
+	checkSuggestRecords(t, ix, rel26)
 	// Abbreviations the short titles use, learned at load.
 	for w, want := range map[string]string{"unsp": "unspecified", "clsn": "collision", "init": "initial", "fngr": "finger", "diabetes": ""} {
 		if got, err := ix.Abbrev(rel26, w); err != nil || got != want {

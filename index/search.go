@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
@@ -16,6 +16,8 @@ type searcher struct {
 	idx      bleve.Index
 	reader   bindex.IndexReader
 	analyzer analysis.Analyzer
+	// accs are accumulators for concurrent searches.
+	accs sync.Pool
 }
 
 // textFields are the fields a query term is looked for in, with the weight
@@ -51,6 +53,7 @@ func (ix *Index) searcher(id string) (*searcher, error) {
 		return nil, fmt.Errorf("%s: text index lacks the %s analyzer", id, analyzerStem)
 	}
 	s = &searcher{idx: t, reader: r, analyzer: an}
+	s.accs.New = func() any { return new(accumulator) }
 	ix.mu.Lock()
 	ix.searchers[id] = s
 	ix.mu.Unlock()
@@ -160,56 +163,61 @@ type Hit struct {
 
 // SearchTerms finds the codes whose title, index entries or inclusion terms
 // hold any of the terms, best first. It is the recall step; callers rank.
-func (ix *Index) SearchTerms(release string, terms []WeightedTerm, billableOnly bool, limit int) ([]Hit, error) {
+// Scores are those of a bleve disjunction of term queries (tf-idf, query
+// norm, coordination by the share of clauses a document matches).
+func (ix *Index) SearchTerms(release string, terms []WeightedTerm, limit int) ([]Hit, error) {
 	s, err := ix.searcher(release)
 	if err != nil {
 		return nil, err
 	}
-	var qs []query.Query
-	for _, t := range terms {
-		for _, f := range textFields {
-			q := query.NewTermQuery(t.Term)
-			q.SetField(f.name)
-			q.SetBoost(t.Boost * f.boost)
-			qs = append(qs, q)
-		}
-	}
-	if len(qs) == 0 {
+	if len(terms) == 0 {
 		return nil, nil
 	}
-	var q query.Query = query.NewDisjunctionQuery(qs)
-	if billableOnly {
-		b := query.NewTermQuery("y")
-		b.SetField(FieldBillable)
-		q = query.NewConjunctionQuery([]query.Query{q, b})
-	}
-	// Several documents of one code may match; ask for more and keep each
-	// code's best.
-	// Sorted by score alone: a tie-break on _id would load the ID of every
-	// matching document, which costs more than the search. Ties keep index
-	// order, which is stable for a given index.
-	req := bleve.NewSearchRequestOptions(q, limit*3, 0, false)
-	res, err := s.idx.Search(req)
+	docs, err := s.reader.DocCount()
 	if err != nil {
 		return nil, err
 	}
-	return codeHits(res, limit), nil
-}
-
-// codeHits keeps each code's best document.
-func codeHits(res *bleve.SearchResult, limit int) []Hit {
-	out := make([]Hit, 0, limit)
-	seen := map[string]bool{}
-	for _, h := range res.Hits {
-		code, _, _ := strings.Cut(h.ID, string(termDocSep))
-		if seen[code] {
-			continue
+	cs := make([]clause, 0, len(terms)*len(textFields))
+	defer func() {
+		for _, c := range cs {
+			c.tfr.Close()
 		}
-		seen[code] = true
-		out = append(out, Hit{Code: code, Score: h.Score})
-		if len(out) == limit {
-			break
+	}()
+	for _, t := range terms {
+		for _, f := range textFields {
+			c, err := s.openClause(t.Term, f.name, t.Boost*f.boost, docs)
+			if err != nil {
+				return nil, err
+			}
+			cs = append(cs, c)
 		}
 	}
-	return out
+	acc := s.accs.Get().(*accumulator)
+	defer func() {
+		acc.reset()
+		s.accs.Put(acc)
+	}()
+	qn := queryNorm(cs)
+	for _, c := range cs {
+		if err := c.walk(acc, qn); err != nil {
+			return nil, err
+		}
+	}
+	total := float64(len(cs))
+	// Several documents of one code may match; rank more and keep each
+	// code's best.
+	for _, d := range acc.touched {
+		acc.cands = append(acc.cands, docScore{doc: d, score: acc.score[d] * float64(acc.matched[d]) / total})
+	}
+	ranked, err := s.best(acc.cands, limit*3)
+	if err != nil {
+		return nil, err
+	}
+	return hitsOf(ranked, limit), nil
+}
+
+// codeOfDoc is the code a text document belongs to.
+func codeOfDoc(id string) string {
+	code, _, _ := strings.Cut(id, string(termDocSep))
+	return code
 }

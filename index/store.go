@@ -35,6 +35,15 @@ type store struct {
 	chOnce   sync.Once
 	chapters []Chapter
 	chErr    error
+
+	// stem analyses texts of an index without a suggest bucket.
+	stemOnce sync.Once
+	stem     *Stemmer
+}
+
+func (s *store) stemmer() *Stemmer {
+	s.stemOnce.Do(func() { s.stem = NewStemmer() })
+	return s.stem
 }
 
 var errMissingRelease = errors.New("release data missing from index")

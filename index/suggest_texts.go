@@ -2,40 +2,56 @@ package index
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/medcode/medcode/codeset"
 	bolt "go.etcd.io/bbolt"
 )
 
-// SuggestText is what suggestion reads of a code: enough of the entry to
-// rank and show it, and every text the code books give it.
-type SuggestText struct {
+// sourceTexts is a code's entry, as much as suggestion shows, and every
+// text the code books give it, before analysis.
+type sourceTexts struct {
 	Entry *Entry // Code, Title, Billable; for HCPCS, IsModifier and BETOS
-	Texts []Text
+	Texts []sourceText
 }
 
-// Text is one text of a code; Kind says where it comes from: "title",
+// sourceText is one text of a code; Kind says where it comes from: "title",
 // "short description", "inclusion term" or "index".
-type Text struct {
+type sourceText struct {
 	Kind string
 	Text string
 }
 
-// SuggestTexts reads the texts of several codes in one transaction; a code
-// not in the release gives nil.
-func (ix *Index) SuggestTexts(release string, codes []string) ([]*SuggestText, error) {
+// SuggestTexts reads the analysed texts of several codes in one
+// transaction; a code not in the release gives nil.
+func (ix *Index) SuggestTexts(release string, codes []string) ([]*CodeText, error) {
 	s, err := ix.store(release)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*SuggestText, len(codes))
+	out := make([]*CodeText, len(codes))
 	err = s.db.View(func(tx *bolt.Tx) error {
+		sb := tx.Bucket(bucketSuggest)
 		for i, c := range codes {
-			st, err := s.suggestText(tx, []byte(c))
+			key := []byte(c)
+			if sb != nil {
+				if v := sb.Get(key); v != nil {
+					ct, err := decodeCodeText(v, &Entry{System: s.sys, Release: s.id, Code: c})
+					if err != nil {
+						return fmt.Errorf("%s: %w", release, err)
+					}
+					out[i] = ct
+				}
+				continue
+			}
+			// An index from before the suggest bucket: analyse now.
+			st, err := suggestText(tx, s.sys, s.id, key)
 			if err != nil {
 				return err
 			}
-			out[i] = st
+			if st != nil {
+				out[i] = analyseCode(s.stemmer(), st)
+			}
 		}
 		return nil
 	})
@@ -45,7 +61,7 @@ func (ix *Index) SuggestTexts(release string, codes []string) ([]*SuggestText, e
 // suggestText gathers a code's texts from the code, notes and term
 // buckets. It decodes only the fields suggestion reads: a cold query reads
 // hundreds of codes, and their full notes are most of the bytes.
-func (s *store) suggestText(tx *bolt.Tx, key []byte) (*SuggestText, error) {
+func suggestText(tx *bolt.Tx, sys codeset.System, id string, key []byte) (*sourceTexts, error) {
 	b := tx.Bucket(bucketCodes)
 	if b == nil {
 		return nil, nil
@@ -54,9 +70,9 @@ func (s *store) suggestText(tx *bolt.Tx, key []byte) (*SuggestText, error) {
 	if v == nil {
 		return nil, nil
 	}
-	e := &Entry{System: s.sys, Release: s.id, Code: string(key)}
-	st := &SuggestText{Entry: e}
-	if s.sys == codeset.HCPCS {
+	e := &Entry{System: sys, Release: id, Code: string(key)}
+	st := &sourceTexts{Entry: e}
+	if sys == codeset.HCPCS {
 		var r struct {
 			IsModifier          bool
 			LongDesc, ShortDesc string
@@ -67,9 +83,9 @@ func (s *store) suggestText(tx *bolt.Tx, key []byte) (*SuggestText, error) {
 		}
 		e.Title, e.Billable = r.LongDesc, !r.IsModifier
 		e.HCPCS = &codeset.HCPCSRecord{IsModifier: r.IsModifier, BETOS: r.BETOS}
-		st.Texts = append(st.Texts, Text{"title", r.LongDesc})
+		st.Texts = append(st.Texts, sourceText{"title", r.LongDesc})
 		if r.ShortDesc != "" {
-			st.Texts = append(st.Texts, Text{"short description", r.ShortDesc})
+			st.Texts = append(st.Texts, sourceText{"short description", r.ShortDesc})
 		}
 	} else {
 		var c storedCode
@@ -77,7 +93,7 @@ func (s *store) suggestText(tx *bolt.Tx, key []byte) (*SuggestText, error) {
 			return nil, err
 		}
 		e.Title, e.Billable = c.Title, c.Billable
-		st.Texts = append(st.Texts, Text{"title", c.Title})
+		st.Texts = append(st.Texts, sourceText{"title", c.Title})
 		if nb := tx.Bucket(bucketNotes); nb != nil {
 			if nv := nb.Get(key); nv != nil {
 				var n struct {
@@ -87,7 +103,7 @@ func (s *store) suggestText(tx *bolt.Tx, key []byte) (*SuggestText, error) {
 					return nil, err
 				}
 				for _, t := range n.InclusionTerms {
-					st.Texts = append(st.Texts, Text{"inclusion term", t})
+					st.Texts = append(st.Texts, sourceText{"inclusion term", t})
 				}
 			}
 		}
@@ -104,7 +120,7 @@ func (s *store) suggestText(tx *bolt.Tx, key []byte) (*SuggestText, error) {
 		if t.See != "" {
 			text += " (see " + t.See + ")"
 		}
-		st.Texts = append(st.Texts, Text{"index", text})
+		st.Texts = append(st.Texts, sourceText{"index", text})
 	}
 	return st, nil
 }

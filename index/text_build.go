@@ -1,14 +1,19 @@
 package index
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -132,10 +137,42 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 	if err == nil {
 		err = <-errs
 	}
+	if err == nil {
+		err = mergeSegments(idx, path)
+	}
 	if cerr := idx.Close(); err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// mergeSegments merges the batches' segments into one. A query looks each
+// term up in every segment's dictionary, and opening a segment is part of
+// every cold start; one segment makes both cheapest.
+func mergeSegments(idx bleve.Index, path string) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	if err := sc.ForceMerge(context.Background(), &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+		return err
+	}
+	// The merged-away segment files are removed by scorch's persister once
+	// it has recorded the merge, shortly after; closing first would leave
+	// them on disk for good. They are never read, so a slow clean-up only
+	// costs disk.
+	for wait := time.Duration(0); wait < 5*time.Second; wait += 5 * time.Millisecond {
+		zaps, err := filepath.Glob(filepath.Join(path, "store", "*.zap"))
+		if err != nil || len(zaps) <= 1 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return nil
 }
 
 // termDocSep joins a code and an index entry's number in a document ID.

@@ -1,0 +1,207 @@
+package index
+
+import (
+	"container/heap"
+	"context"
+	"math"
+	"sort"
+
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// accumulator adds up term scores per document in flat arrays indexed by
+// the document's number. A suggestion's disjunction walks tens of
+// thousands of postings; bleve's heap-merged searcher and top-N collector
+// spend most of a query on that merge and on a pooled match object per
+// posting, where an array add does the same work.
+type accumulator struct {
+	score   []float64
+	matched []uint16
+	touched []uint64
+	cands   []docScore // scratch for the final scores
+}
+
+func (a *accumulator) add(doc uint64, s float64) {
+	if doc >= uint64(len(a.score)) {
+		n := max(doc+1, uint64(2*len(a.score)))
+		a.score = append(a.score, make([]float64, n-uint64(len(a.score)))...)
+		a.matched = append(a.matched, make([]uint16, n-uint64(len(a.matched)))...)
+	}
+	if a.matched[doc] == 0 {
+		a.touched = append(a.touched, doc)
+	}
+	a.score[doc] += s
+	a.matched[doc]++
+}
+
+func (a *accumulator) reset() {
+	for _, d := range a.touched {
+		a.score[d] = 0
+		a.matched[d] = 0
+	}
+	a.touched = a.touched[:0]
+	a.cands = a.cands[:0]
+}
+
+// sqrtTF caches the square roots of small term frequencies, as bleve does.
+var sqrtTF = func() [64]float64 {
+	var t [64]float64
+	for i := range t {
+		t[i] = math.Sqrt(float64(i))
+	}
+	return t
+}()
+
+// clause is one term in one field, ready to walk.
+type clause struct {
+	tfr   bindex.TermFieldReader
+	idf   float64 // 1 + ln(docs / (docFreq+1)), as bleve has it
+	boost float64
+}
+
+// openClause opens a term's postings in a field.
+func (s *searcher) openClause(term, field string, boost float64, docs uint64) (clause, error) {
+	tfr, err := s.reader.TermFieldReader(context.Background(), []byte(term), field, true, true, false)
+	if err != nil {
+		return clause{}, err
+	}
+	idf := 1 + math.Log(float64(docs)/float64(tfr.Count()+1))
+	return clause{tfr: tfr, idf: idf, boost: boost}, nil
+}
+
+// queryNorm is bleve's normalisation of a query's clauses, which keeps
+// scores on the scale they had under bleve's own searcher.
+func queryNorm(cs []clause) float64 {
+	sum := 0.0
+	for _, c := range cs {
+		w := c.boost * c.idf
+		sum += w * w
+	}
+	if sum == 0 {
+		return 1
+	}
+	return 1 / math.Sqrt(sum)
+}
+
+// walk adds a clause's postings to the accumulator.
+func (c clause) walk(acc *accumulator, qnorm float64) error {
+	return c.walkTo(acc.add, qnorm)
+}
+
+// walkTo hands each of a clause's documents, in order, with bleve's tf-idf
+// term score: sqrt(tf) · norm · idf, times the query weight
+// boost · idf · queryNorm.
+func (c clause) walkTo(fn func(doc uint64, score float64), qnorm float64) error {
+	if c.tfr.Count() == 0 {
+		return nil
+	}
+	w := c.idf * c.boost * c.idf * qnorm
+	var tfd bindex.TermFieldDoc
+	for {
+		d, err := c.tfr.Next(&tfd)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			return nil
+		}
+		var tf float64
+		if d.Freq < uint64(len(sqrtTF)) {
+			tf = sqrtTF[d.Freq]
+		} else {
+			tf = math.Sqrt(float64(d.Freq))
+		}
+		fn(d.ID.Value(), tf*d.Norm*w)
+	}
+}
+
+// docScore is a document, its final score and, once named, its ID.
+type docScore struct {
+	doc   uint64
+	score float64
+	id    string
+}
+
+// lowestFirst is a min-heap of scores: the root is the score the next
+// better document displaces.
+type lowestFirst []float64
+
+func (h lowestFirst) Len() int           { return len(h) }
+func (h lowestFirst) Less(i, j int) bool { return h[i] < h[j] }
+func (h lowestFirst) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *lowestFirst) Push(x any)        { *h = append(*h, x.(float64)) }
+func (h *lowestFirst) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// best ranks the n best documents by score, then by document ID: ties go
+// the same way however the index's segments were numbered, so two loads
+// of the same files suggest the same codes. Only the documents at or
+// above the n-th best score are named.
+func (s *searcher) best(cands []docScore, n int) ([]docScore, error) {
+	if n <= 0 || len(cands) == 0 {
+		return nil, nil
+	}
+	// The n-th best score.
+	h := make(lowestFirst, 0, n)
+	for _, c := range cands {
+		sc := c.score
+		if len(h) < n {
+			heap.Push(&h, sc)
+		} else if sc > h[0] {
+			h[0] = sc
+			heap.Fix(&h, 0)
+		}
+	}
+	floor := math.Inf(-1)
+	if len(h) == n {
+		floor = h[0]
+	}
+	var out []docScore
+	for _, c := range cands {
+		if c.score >= floor {
+			out = append(out, c)
+		}
+	}
+	id := make(bindex.IndexInternalID, 8)
+	for i := range out {
+		id.SetValue(out[i].doc)
+		ext, err := s.reader.ExternalID(id)
+		if err != nil {
+			return nil, err
+		}
+		out[i].id = ext
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].id < out[j].id
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out, nil
+}
+
+// hitsOf names the codes of ranked documents, each code once at its best
+// document, up to limit.
+func hitsOf(ranked []docScore, limit int) []Hit {
+	out := make([]Hit, 0, limit)
+	seen := make(map[string]bool, len(ranked))
+	for _, r := range ranked {
+		code := codeOfDoc(r.id)
+		if seen[code] {
+			continue
+		}
+		seen[code] = true
+		out = append(out, Hit{Code: code, Score: r.score})
+		if len(out) == limit {
+			break
+		}
+	}
+	return out
+}

@@ -1,0 +1,76 @@
+package index
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	bolt "go.etcd.io/bbolt"
+)
+
+// checkSuggestRecords compares every code's stored suggest record with
+// the analysis of its texts done afresh.
+func checkSuggestRecords(t *testing.T, ix *Index, release string) {
+	t.Helper()
+	s, err := ix.store(release)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err = s.db.View(func(tx *bolt.Tx) error {
+		sb := tx.Bucket(bucketSuggest)
+		if sb == nil {
+			t.Fatalf("%s has no suggest bucket", release)
+		}
+		stem := NewStemmer()
+		return tx.Bucket(bucketCodes).ForEach(func(k, _ []byte) error {
+			src, err := suggestText(tx, s.sys, s.id, k)
+			if err != nil {
+				return err
+			}
+			want := analyseCode(stem, src)
+			got, err := decodeCodeText(sb.Get(k), &Entry{System: s.sys, Release: s.id, Code: string(k)})
+			if err != nil {
+				return err
+			}
+			if diff := cmp.Diff(want, got); diff != "" && n < 5 {
+				n++
+				t.Errorf("%s: stored record differs (-fresh +stored):\n%s", k, diff)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSuggestRecords(t *testing.T) {
+	checkSuggestRecords(t, mustOpen(t, fixtureIndex(t)), rel26)
+}
+
+func TestDecodeCodeTextTruncated(t *testing.T) {
+	ix := mustOpen(t, fixtureIndex(t))
+	s, err := ix.store(rel26)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		// The longest record has every part.
+		var rec []byte
+		_ = tx.Bucket(bucketSuggest).ForEach(func(_, v []byte) error {
+			if len(v) > len(rec) {
+				rec = v
+			}
+			return nil
+		})
+		for cut := 0; cut < len(rec); cut++ {
+			if _, err := decodeCodeText(rec[:cut], &Entry{Code: "X"}); err == nil {
+				t.Errorf("record cut to %d of %d bytes decoded without error", cut, len(rec))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
