@@ -18,6 +18,9 @@ type searcher struct {
 	analyzer analysis.Analyzer
 	// accs are accumulators for concurrent searches.
 	accs sync.Pool
+	// ids are the document IDs named so far, by document number.
+	idMu sync.Mutex
+	ids  []string
 }
 
 // textFields are the fields a query term is looked for in, with the weight
@@ -209,11 +212,7 @@ func (ix *Index) SearchTerms(release string, terms []WeightedTerm, limit int) ([
 	for _, d := range acc.touched {
 		acc.cands = append(acc.cands, docScore{doc: d, score: acc.score[d] * float64(acc.matched[d]) / total})
 	}
-	ranked, err := s.best(acc.cands, limit*3)
-	if err != nil {
-		return nil, err
-	}
-	return hitsOf(ranked, limit), nil
+	return s.hits(acc.cands, limit*3, limit)
 }
 
 // codeOfDoc is the code a text document belongs to.

@@ -1,10 +1,12 @@
 package index
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 )
@@ -137,11 +139,12 @@ func (h *lowestFirst) Pop() any {
 	return x
 }
 
-// best ranks the n best documents by score, then by document ID: ties go
-// the same way however the index's segments were numbered, so two loads
-// of the same files suggest the same codes. Only the documents at or
-// above the n-th best score are named.
-func (s *searcher) best(cands []docScore, n int) ([]docScore, error) {
+// hits ranks the n best documents by score, then by document ID, and
+// names their codes, each once at its best document, up to limit. Ties go
+// the same way however the index's segments were numbered, so two loads of
+// the same files suggest the same codes. Documents are named only as far
+// as the ranking is read.
+func (s *searcher) hits(cands []docScore, n, limit int) ([]Hit, error) {
 	if n <= 0 || len(cands) == 0 {
 		return nil, nil
 	}
@@ -160,48 +163,72 @@ func (s *searcher) best(cands []docScore, n int) ([]docScore, error) {
 	if len(h) == n {
 		floor = h[0]
 	}
-	var out []docScore
+	var ranked []docScore
 	for _, c := range cands {
 		if c.score >= floor {
-			out = append(out, c)
+			ranked = append(ranked, c)
 		}
 	}
-	id := make(bindex.IndexInternalID, 8)
-	for i := range out {
-		id.SetValue(out[i].doc)
-		ext, err := s.reader.ExternalID(id)
-		if err != nil {
+	slices.SortFunc(ranked, func(a, b docScore) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
+		}
+		return cmp.Compare(a.doc, b.doc)
+	})
+	out := make([]Hit, 0, limit)
+	seen := make(map[string]bool, limit)
+	for i := 0; i < len(ranked) && i < n && len(out) < limit; {
+		// A run of equal scores is ordered by ID; the run at the n-th
+		// place is read whole, as its IDs decide which make the cut.
+		j := i + 1
+		for j < len(ranked) && ranked[j].score == ranked[i].score {
+			j++
+		}
+		run := ranked[i:j]
+		if err := s.name(run); err != nil {
 			return nil, err
 		}
-		out[i].id = ext
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
+		if len(run) > 1 {
+			slices.SortFunc(run, func(a, b docScore) int { return strings.Compare(a.id, b.id) })
 		}
-		return out[i].id < out[j].id
-	})
-	if len(out) > n {
-		out = out[:n]
+		for k := range run {
+			if i+k >= n || len(out) == limit {
+				break
+			}
+			code := codeOfDoc(run[k].id)
+			if seen[code] {
+				continue
+			}
+			seen[code] = true
+			out = append(out, Hit{Code: code, Score: run[k].score})
+		}
+		i = j
 	}
 	return out, nil
 }
 
-// hitsOf names the codes of ranked documents, each code once at its best
-// document, up to limit.
-func hitsOf(ranked []docScore, limit int) []Hit {
-	out := make([]Hit, 0, limit)
-	seen := make(map[string]bool, len(ranked))
-	for _, r := range ranked {
-		code := codeOfDoc(r.id)
-		if seen[code] {
+// name fills in the IDs of documents, from the searcher's memory of those
+// it has named before.
+func (s *searcher) name(ds []docScore) error {
+	s.idMu.Lock()
+	defer s.idMu.Unlock()
+	id := make(bindex.IndexInternalID, 8)
+	for i := range ds {
+		d := ds[i].doc
+		if d < uint64(len(s.ids)) && s.ids[d] != "" {
+			ds[i].id = s.ids[d]
 			continue
 		}
-		seen[code] = true
-		out = append(out, Hit{Code: code, Score: r.score})
-		if len(out) == limit {
-			break
+		id.SetValue(d)
+		ext, err := s.reader.ExternalID(id)
+		if err != nil {
+			return err
 		}
+		if d >= uint64(len(s.ids)) {
+			s.ids = append(s.ids, make([]string, int(d)+1-len(s.ids))...)
+		}
+		s.ids[d] = ext
+		ds[i].id = ext
 	}
-	return out
+	return nil
 }

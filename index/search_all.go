@@ -101,11 +101,7 @@ func (ix *Index) SearchAll(release string, groups []TermGroup, limit int) ([]Hit
 	if err != nil {
 		return nil, err
 	}
-	ranked, err := s.best(cands, limit*3)
-	if err != nil {
-		return nil, err
-	}
-	return hitsOf(ranked, limit), nil
+	return s.hits(cands, limit*3, limit)
 }
 
 // matcher walks the documents a query part matches, in document order.
