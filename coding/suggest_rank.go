@@ -1,7 +1,9 @@
 package coding
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -115,7 +117,12 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		for _, h := range hits {
 			inHits[h.Code] = true
 		}
-		var more []index.Hit
+		type header struct {
+			code  string
+			ct    *codeText
+			score float64
+		}
+		var fitting []header
 		for _, h := range hits {
 			if len(h.Code) < 4 || isSeventhFamily(sys, h.Code) {
 				continue
@@ -127,11 +134,26 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 			if ct == nil || ct.Entry.Billable {
 				continue
 			}
-			if _, cov := bestFit(q, ct, nil, ""); cov < minCoverage {
-				continue
+			if f, cov := bestFit(q, ct, nil, ""); cov >= minCoverage {
+				fitting = append(fitting, header{h.Code, ct, f.score})
 			}
-			matchedHeaders[h.Code] = ct
-			below, err := s.below(rel, h.Code)
+		}
+		// Only the best-fitting headers: a query's common word ("finger")
+		// fits dozens of them, and each brings up to maxInherit codes to
+		// read and score.
+		slices.SortFunc(fitting, func(a, b header) int {
+			if a.score != b.score {
+				return cmp.Compare(b.score, a.score)
+			}
+			return strings.Compare(a.code, b.code)
+		})
+		if len(fitting) > maxHeaders {
+			fitting = fitting[:maxHeaders]
+		}
+		var more []index.Hit
+		for _, h := range fitting {
+			matchedHeaders[h.code] = h.ct
+			below, err := s.below(rel, h.code)
 			if err != nil {
 				return nil, err
 			}
@@ -189,11 +211,12 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		score += 0.001 * math.Min(h.Score, 10)
 		list = append(list, scored{code: h.Code, score: score, fit: fit, ct: ct})
 	}
-	sort.SliceStable(list, func(i, j int) bool {
-		if list[i].score != list[j].score {
-			return list[i].score > list[j].score
+	// Codes are unique: the order is total.
+	slices.SortFunc(list, func(a, b scored) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
 		}
-		return list[i].code < list[j].code
+		return strings.Compare(a.code, b.code)
 	})
 	extraWhy := strings.Join(append(conceptNotes(rd), rd.notes...), "; ")
 	// A 7th-character code stands for its family, which takes the place of
@@ -324,6 +347,9 @@ func bestFit(q *queryBits, ct *codeText, headers map[string]*codeText, code stri
 // to the candidates; fewer than the text search's, as they fit better,
 // and each is a code to read on a cold query.
 const conjunctCandidates = 60
+
+// maxHeaders is how many matched headers hand their index entries down.
+const maxHeaders = 8
 
 // maxInherit caps the codes a matched header hands its index entries to:
 // a subcategory, not a whole chapter.

@@ -36,6 +36,10 @@ type textBits struct {
 	words, negated uint64
 	extra          int // core words the query does not say
 	extraMain      int // the same among an index entry's main term's
+	// unsaid has a bit for each of the first 64 core words the query does
+	// not say, for scoring the text under an ancestor's index entry,
+	// which may say them.
+	unsaid uint64
 }
 
 // maxQueryWords is the words a query is scored on; the rest of a longer
@@ -70,11 +74,19 @@ func newQueryBits(rd reading) *queryBits {
 	return q
 }
 
-// of matches one text against the query, once per query.
-func (q *queryBits) of(v *variant) textBits {
+// memoOf is of, once per query: the texts read in pairs (a header's index
+// entries, a code's title) meet many partners.
+func (q *queryBits) memoOf(v *variant) textBits {
 	if tb, ok := q.memo[v]; ok {
 		return tb
 	}
+	tb := q.of(v)
+	q.memo[v] = tb
+	return tb
+}
+
+// of matches one text against the query.
+func (q *queryBits) of(v *variant) textBits {
 	var tb textBits
 	for _, w := range v.Words {
 		if b, ok := q.terms[w]; ok {
@@ -86,9 +98,12 @@ func (q *queryBits) of(v *variant) textBits {
 			tb.negated |= 1 << b
 		}
 	}
-	for _, w := range v.Core {
+	for i, w := range v.Core {
 		if _, said := q.terms[w]; !said && !freeWords[w] {
 			tb.extra++
+			if i < 64 {
+				tb.unsaid |= 1 << i
+			}
 		}
 	}
 	for _, w := range v.MainCore {
@@ -96,7 +111,6 @@ func (q *queryBits) of(v *variant) textBits {
 			tb.extraMain++
 		}
 	}
-	q.memo[v] = tb
 	return tb
 }
 
@@ -105,16 +119,27 @@ func (q *queryBits) of(v *variant) textBits {
 // not account for. With b, the text is a (an ancestor's index entry) read
 // together with b (the code's own title).
 func (q *queryBits) score(a, b *variant) (score, cov float64) {
-	ta := q.of(a)
+	var ta textBits
+	if b == nil {
+		ta = q.of(a)
+	} else {
+		ta = q.memoOf(a)
+	}
 	words, negated, extra := ta.words, ta.negated, ta.extra
 	if b != nil {
-		tb := q.of(b)
+		tb := q.memoOf(b)
 		words |= tb.words
 		negated = tb.negated
-		for _, w := range b.Core {
-			// A word both texts hold counts once; a's parenthesised
-			// words do not excuse b's.
-			if _, said := q.terms[w]; !said && !freeWords[w] && !slices.Contains(a.Core, w) && !slices.Contains(a.MainCore, w) {
+		// A word both texts hold counts once; a's parenthesised words do
+		// not excuse b's.
+		counts := func(w string) bool { return !slices.Contains(a.Core, w) && !slices.Contains(a.MainCore, w) }
+		for m := tb.unsaid; m != 0; m &= m - 1 {
+			if counts(b.Core[bits.TrailingZeros64(m)]) {
+				extra++
+			}
+		}
+		for _, w := range b.Core[min(len(b.Core), 64):] {
+			if _, said := q.terms[w]; !said && !freeWords[w] && counts(w) {
 				extra++
 			}
 		}
