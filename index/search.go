@@ -20,7 +20,7 @@ type searcher struct {
 	accs sync.Pool
 	// ids are the document IDs named so far, by document number.
 	idMu sync.Mutex
-	ids  []string
+	ids  map[uint64]string
 }
 
 // textFields are the fields a query term is looked for in, with the weight
@@ -200,6 +200,7 @@ func (ix *Index) SearchTerms(release string, terms []WeightedTerm, limit int) ([
 		acc.reset()
 		s.accs.Put(acc)
 	}()
+	acc.size(docs)
 	qn := queryNorm(cs)
 	for _, c := range cs {
 		if err := c.walk(acc, qn); err != nil {

@@ -23,6 +23,14 @@ type accumulator struct {
 	cands   []docScore // scratch for the final scores
 }
 
+// size makes room for every document at once, rather than growing.
+func (a *accumulator) size(docs uint64) {
+	if uint64(len(a.score)) < docs {
+		a.score = make([]float64, docs)
+		a.matched = make([]uint16, docs)
+	}
+}
+
 func (a *accumulator) add(doc uint64, s float64) {
 	if doc >= uint64(len(a.score)) {
 		n := max(doc+1, uint64(2*len(a.score)))
@@ -212,20 +220,20 @@ func (s *searcher) hits(cands []docScore, n, limit int) ([]Hit, error) {
 func (s *searcher) name(ds []docScore) error {
 	s.idMu.Lock()
 	defer s.idMu.Unlock()
+	if s.ids == nil {
+		s.ids = map[uint64]string{}
+	}
 	id := make(bindex.IndexInternalID, 8)
 	for i := range ds {
 		d := ds[i].doc
-		if d < uint64(len(s.ids)) && s.ids[d] != "" {
-			ds[i].id = s.ids[d]
+		if ext, ok := s.ids[d]; ok {
+			ds[i].id = ext
 			continue
 		}
 		id.SetValue(d)
 		ext, err := s.reader.ExternalID(id)
 		if err != nil {
 			return err
-		}
-		if d >= uint64(len(s.ids)) {
-			s.ids = append(s.ids, make([]string, int(d)+1-len(s.ids))...)
 		}
 		s.ids[d] = ext
 		ds[i].id = ext
