@@ -185,9 +185,6 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 	if err != nil {
 		return nil, err
 	}
-	if err := writeSuggest(db, rel.System, rel.ID()); err != nil {
-		return nil, err
-	}
 	if err := db.Sync(); err != nil {
 		return nil, err
 	}

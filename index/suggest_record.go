@@ -1,9 +1,11 @@
 package index
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/binary"
 	"fmt"
+	"io"
+	"os"
 	"runtime"
 	"sync"
 
@@ -237,10 +239,111 @@ func (r *recReader) picks(words []string) []string {
 	return out
 }
 
-// writeSuggest rebuilds the suggest bucket from the release's other
-// buckets. Each chunk of codes is read, analysed on every core and written
-// in a transaction of its own, so a load holds one chunk's pages at a time.
-func writeSuggest(db *bolt.DB, sys codeset.System, id string) error {
+// suggestRecords analyses codes into suggest records on every core, as
+// the text build reads them. Finished records go, in key order, to a
+// scratch file beside the bbolt file until the reading is done: held in
+// memory they were a fifth of a load's peak.
+type suggestRecords struct {
+	stem *Stemmer
+	todo chan int
+	wg   sync.WaitGroup
+
+	mu      sync.Mutex
+	keys    [][]byte
+	srcs    []*sourceTexts
+	done    map[int][]byte // finished records not yet written
+	next    int            // the next record to write
+	scratch *os.File
+	w       *bufio.Writer
+	err     error
+}
+
+func newSuggestRecords(scratch string) (*suggestRecords, error) {
+	f, err := os.OpenFile(scratch, os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	r := &suggestRecords{stem: NewStemmer(), todo: make(chan int, 1024), done: map[int][]byte{}, scratch: f, w: bufio.NewWriterSize(f, 1<<20)}
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			for i := range r.todo {
+				r.mu.Lock()
+				st := r.srcs[i]
+				r.srcs[i] = nil
+				r.mu.Unlock()
+				rec, err := encodeCodeText(analyseCode(r.stem, st))
+				r.mu.Lock()
+				r.finish(i, rec, err)
+				r.mu.Unlock()
+			}
+		}()
+	}
+	return r, nil
+}
+
+// finish takes a record and writes out those now in order. r.mu is held.
+func (r *suggestRecords) finish(i int, rec []byte, err error) {
+	if err != nil && r.err == nil {
+		r.err = err
+	}
+	r.done[i] = rec
+	for {
+		rec, ok := r.done[r.next]
+		if !ok {
+			return
+		}
+		delete(r.done, r.next)
+		r.next++
+		if r.err == nil {
+			var n [binary.MaxVarintLen64]byte
+			if _, err := r.w.Write(n[:binary.PutUvarint(n[:], uint64(len(rec)))]); err != nil {
+				r.err = err
+			} else if _, err := r.w.Write(rec); err != nil {
+				r.err = err
+			}
+		}
+	}
+}
+
+// add queues a code; key must stay valid (a copy).
+func (r *suggestRecords) add(key []byte, st *sourceTexts) {
+	r.mu.Lock()
+	r.keys = append(r.keys, key)
+	r.srcs = append(r.srcs, st)
+	i := len(r.keys) - 1
+	r.mu.Unlock()
+	r.todo <- i
+}
+
+// stop ends the analysis and removes the scratch file.
+func (r *suggestRecords) stop() {
+	close(r.todo)
+	r.wg.Wait()
+	r.scratch.Close()
+	os.Remove(r.scratch.Name())
+}
+
+// write waits for the analysis and writes the suggest bucket afresh, in
+// transactions of a few thousand codes, keys in order.
+func (r *suggestRecords) write(db *bolt.DB) error {
+	close(r.todo)
+	r.wg.Wait()
+	defer func() {
+		r.scratch.Close()
+		os.Remove(r.scratch.Name())
+	}()
+	if r.err == nil {
+		r.err = r.w.Flush()
+	}
+	if r.err != nil {
+		return r.err
+	}
+	if _, err := r.scratch.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	in := bufio.NewReaderSize(r.scratch, 1<<20)
 	err := db.Update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketSuggest) != nil {
 			if err := tx.DeleteBucket(bucketSuggest); err != nil {
@@ -253,95 +356,31 @@ func writeSuggest(db *bolt.DB, sys codeset.System, id string) error {
 	if err != nil {
 		return err
 	}
-	stem := NewStemmer()
-	var after []byte // the last code written
-	for {
-		done := false
+	const perTx = 16384
+	for lo := 0; lo < len(r.keys); lo += perTx {
+		hi := min(lo+perTx, len(r.keys))
 		err := db.Update(func(tx *bolt.Tx) error {
-			codes := tx.Bucket(bucketCodes)
-			if codes == nil {
-				done = true
-				return nil
-			}
-			// The transaction is read on this goroutine while the others
-			// analyse what it has read.
-			var keys [][]byte
-			var recs [][]byte
-			todo := make(chan int, 256)
-			var texts []*sourceTexts
-			var mu sync.Mutex
-			var encErr error
-			var wg sync.WaitGroup
-			for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for i := range todo {
-						mu.Lock()
-						st := texts[i]
-						mu.Unlock()
-						rec, err := encodeCodeText(analyseCode(stem, st))
-						mu.Lock()
-						recs[i] = rec
-						if err != nil && encErr == nil {
-							encErr = err
-						}
-						mu.Unlock()
-					}
-				}()
-			}
-			c := codes.Cursor()
-			k, _ := c.First()
-			if after != nil {
-				if k, _ = c.Seek(after); bytes.Equal(k, after) {
-					k, _ = c.Next()
-				}
-			}
-			var readErr error
-			for ; k != nil && len(keys) < suggestChunk; k, _ = c.Next() {
-				st, err := suggestText(tx, sys, id, k)
-				if err != nil {
-					readErr = err
-					break
-				}
-				if st == nil {
-					continue
-				}
-				mu.Lock()
-				keys = append(keys, k)
-				texts = append(texts, st)
-				recs = append(recs, nil)
-				mu.Unlock()
-				todo <- len(keys) - 1
-			}
-			close(todo)
-			wg.Wait()
-			if k == nil {
-				done = true
-			}
-			if readErr != nil {
-				return readErr
-			}
-			if encErr != nil {
-				return encErr
-			}
-			out := tx.Bucket(bucketSuggest)
+			b := tx.Bucket(bucketSuggest)
 			// Keys arrive in order: full pages.
-			out.FillPercent = 1
-			for i, k := range keys {
-				if err := out.Put(k, recs[i]); err != nil {
+			b.FillPercent = 1
+			for i := lo; i < hi; i++ {
+				n, err := binary.ReadUvarint(in)
+				if err != nil {
+					return fmt.Errorf("suggest scratch file: %w", err)
+				}
+				rec := make([]byte, n)
+				if _, err := io.ReadFull(in, rec); err != nil {
+					return fmt.Errorf("suggest scratch file: %w", err)
+				}
+				if err := b.Put(r.keys[i], rec); err != nil {
 					return err
 				}
 			}
-			if len(keys) > 0 {
-				after = append(after[:0], keys[len(keys)-1]...)
-			}
 			return nil
 		})
-		if err != nil || done {
+		if err != nil {
 			return err
 		}
 	}
+	return nil
 }
-
-const suggestChunk = 8192

@@ -13,6 +13,10 @@ import (
 type sourceTexts struct {
 	Entry *Entry // Code, Title, Billable; for HCPCS, IsModifier and BETOS
 	Texts []sourceText
+	// For the text index, which has them too: the Tabular's includes
+	// notes and the index entries as stored.
+	includes []string
+	terms    []Term
 }
 
 // sourceText is one text of a code; Kind says where it comes from: "title",
@@ -98,6 +102,7 @@ func suggestText(tx *bolt.Tx, sys codeset.System, id string, key []byte) (*sourc
 			if nv := nb.Get(key); nv != nil {
 				var n struct {
 					InclusionTerms []string `json:"inclusion_terms"`
+					Includes       []string `json:"includes"`
 				}
 				if err := json.Unmarshal(nv, &n); err != nil {
 					return nil, err
@@ -105,6 +110,7 @@ func suggestText(tx *bolt.Tx, sys codeset.System, id string, key []byte) (*sourc
 				for _, t := range n.InclusionTerms {
 					st.Texts = append(st.Texts, sourceText{"inclusion term", t})
 				}
+				st.includes = n.Includes
 			}
 		}
 	}
@@ -112,6 +118,7 @@ func suggestText(tx *bolt.Tx, sys codeset.System, id string, key []byte) (*sourc
 	if err != nil {
 		return nil, err
 	}
+	st.terms = terms
 	for _, t := range terms {
 		text := t.Text
 		if t.Column != "" {

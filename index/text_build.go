@@ -15,6 +15,8 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/medcode/medcode/codeset"
 )
 
 const textDir = "text.bleve"
@@ -32,9 +34,10 @@ type textDoc struct {
 	Billable string   `json:"billable"`
 }
 
-// buildText indexes every code of a release's bbolt file. The text index is
-// derived entirely from the bbolt file, so it never has to be merged with
-// an older one: a load rebuilds it for each release it touches.
+// buildText indexes every code of a release's bbolt file, and writes the
+// file's suggest bucket from the same reading of each code. Both are
+// derived entirely from the bbolt file, so they never have to be merged
+// with older ones: a load rebuilds them for each release it touches.
 func buildText(path string, dbPath string, progress func(done, total int)) error {
 	im, err := newMapping()
 	if err != nil {
@@ -46,12 +49,31 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 	if err != nil {
 		return err
 	}
-	st, err := openStore(dbPath, "")
+	// Read-write, for the suggest bucket; the generation is synced as a
+	// whole before it is swapped in.
+	db, err := bolt.Open(dbPath, 0o600, &bolt.Options{NoSync: true, NoFreelistSync: true})
 	if err != nil {
 		idx.Close()
 		return err
 	}
-	defer st.close()
+	defer db.Close()
+	var rel codeset.Release
+	err = db.View(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bucketMeta)
+		if m == nil {
+			return errMissingRelease
+		}
+		return json.Unmarshal(m.Get(keyRelease), &rel)
+	})
+	if err != nil {
+		idx.Close()
+		return err
+	}
+	recs, err := newSuggestRecords(dbPath + ".suggest")
+	if err != nil {
+		idx.Close()
+		return err
+	}
 
 	// Batches are analysed and turned into segments one per core at once:
 	// a segment build is single-threaded, and a few segments search as fast
@@ -92,23 +114,20 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 			}
 		}()
 	}
-	err = st.db.View(func(tx *bolt.Tx) error {
+	err = db.View(func(tx *bolt.Tx) error {
 		defer close(chunks)
 		codes := tx.Bucket(bucketCodes)
 		total.Store(int64(codes.Stats().KeyN))
-		terms := make([]*bolt.Bucket, 0, len(allBooks))
-		for _, book := range allBooks {
-			if b := tx.Bucket(termBucket(book)); b != nil {
-				terms = append(terms, b)
-			}
-		}
 		per := textChunk
 		cur := chunk{}
+		id := rel.ID()
 		err := codes.ForEach(func(k, _ []byte) error {
-			docs, err := st.textDocs(tx, k, terms)
-			if err != nil {
+			src, err := suggestText(tx, rel.System, id, k)
+			if err != nil || src == nil {
 				return err
 			}
+			docs := src.textDocs()
+			recs.add(append([]byte(nil), k...), src)
 			for i, d := range docs {
 				id := string(k)
 				if i > 0 {
@@ -136,6 +155,14 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 	close(errs)
 	if err == nil {
 		err = <-errs
+	}
+	if err != nil {
+		recs.stop()
+	} else {
+		err = recs.write(db)
+	}
+	if err == nil {
+		err = db.Sync()
 	}
 	if err == nil {
 		err = mergeSegments(idx, path)
@@ -182,40 +209,26 @@ const termDocSep = '#'
 // (title, inclusion terms) and one for each index entry that leads to it.
 // Separate entry documents keep a code with dozens of index entries from
 // being outranked by short titles that merely mention a word.
-func (st *store) textDocs(tx *bolt.Tx, k []byte, terms []*bolt.Bucket) ([]textDoc, error) {
-	e, err := st.entry(tx, k)
-	if err != nil {
-		return nil, err
-	}
+func (st *sourceTexts) textDocs() []textDoc {
+	e := st.Entry
 	bill := "n"
 	if e.Billable {
 		bill = "y"
 	}
 	d := textDoc{Title: e.Title, Billable: bill}
-	if e.HCPCS != nil && e.Short != "" {
-		d.Incl = append(d.Incl, e.Short)
+	for _, t := range st.Texts {
+		if t.Kind == "short description" || t.Kind == "inclusion term" {
+			d.Incl = append(d.Incl, t.Text)
+		}
 	}
-	if e.Notes != nil {
-		d.Incl = append(d.Incl, e.Notes.InclusionTerms...)
-		d.Incl = append(d.Incl, e.Notes.Includes...)
-	}
+	d.Incl = append(d.Incl, st.includes...)
 	docs := []textDoc{d}
-	for _, tb := range terms {
-		v := tb.Get(k)
-		if v == nil {
-			continue
+	for _, t := range st.terms {
+		text := strings.ReplaceAll(t.Text, " > ", " ")
+		if t.Column != "" {
+			text += " " + t.Column
 		}
-		var ts []Term
-		if err := json.Unmarshal(v, &ts); err != nil {
-			return nil, err
-		}
-		for _, t := range ts {
-			text := strings.ReplaceAll(t.Text, " > ", " ")
-			if t.Column != "" {
-				text += " " + t.Column
-			}
-			docs = append(docs, textDoc{Idx: []string{text}, Billable: bill})
-		}
+		docs = append(docs, textDoc{Idx: []string{text}, Billable: bill})
 	}
-	return docs, nil
+	return docs
 }
