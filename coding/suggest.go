@@ -25,12 +25,14 @@ type Suggester struct {
 	// abbrevs: release/word -> expansion learned from the short titles
 	abbrevs map[string]string
 	belows  map[string][]string // release/header -> codes below it
-	stem    *index.Stemmer
+	// families: release/base -> a 7th-character family's members
+	families map[string]*familyCodes
+	stem     *index.Stemmer
 }
 
 // NewSuggester prepares suggestion over the code book.
 func (cb *Codebook) NewSuggester(syn *Synonyms) *Suggester {
-	return &Suggester{cb: cb, syn: syn, texts: map[string]*codeText{}, idf: map[string]float64{}, fixes: map[string]string{}, fams: map[string]string{}, abbrevs: map[string]string{}, belows: map[string][]string{}, stem: index.NewStemmer()}
+	return &Suggester{cb: cb, syn: syn, texts: map[string]*codeText{}, idf: map[string]float64{}, fixes: map[string]string{}, fams: map[string]string{}, abbrevs: map[string]string{}, belows: map[string][]string{}, families: map[string]*familyCodes{}, stem: index.NewStemmer()}
 }
 
 // candidates is how many codes the text search hands to the ranking.

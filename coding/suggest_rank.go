@@ -477,10 +477,11 @@ func (s *Suggester) familyBase(rel, code string) (string, error) {
 // family answers for a 7th-character family: the completion for the named
 // encounter, else the 6-character base with every valid completion.
 func (s *Suggester) family(rel, base, enc string, sg Suggestion) (*Suggestion, error) {
-	members, _, err := s.cb.ix.Descendants(rel, base, true, 0)
+	fam, err := s.familyOf(rel, base)
 	if err != nil {
 		return nil, err
 	}
+	members, head := fam.members, fam.head
 	if len(members) == 0 {
 		return &sg, nil
 	}
@@ -492,10 +493,6 @@ func (s *Suggester) family(rel, base, enc string, sg Suggestion) (*Suggestion, e
 			}
 		}
 	}
-	head, err := s.cb.ix.Get(rel, base)
-	if err != nil {
-		return nil, err
-	}
 	if head != nil {
 		sg.Code, sg.Title = codeset.DotICD(base), head.Title
 	} else {
@@ -504,6 +501,36 @@ func (s *Suggester) family(rel, base, enc string, sg Suggestion) (*Suggestion, e
 	sg.Billable = false
 	sg.Completions = briefs(members)
 	return &sg, nil
+}
+
+// familyCodes are a 7th-character family's billable members and its head.
+type familyCodes struct {
+	members []*index.Entry
+	head    *index.Entry
+}
+
+// familyOf reads a family once: families recur in a batch's results.
+func (s *Suggester) familyOf(rel, base string) (*familyCodes, error) {
+	key := rel + "/" + base
+	s.mu.Lock()
+	fam := s.families[key]
+	s.mu.Unlock()
+	if fam != nil {
+		return fam, nil
+	}
+	members, _, err := s.cb.ix.Descendants(rel, base, true, 0)
+	if err != nil {
+		return nil, err
+	}
+	head, err := s.cb.ix.Get(rel, base)
+	if err != nil {
+		return nil, err
+	}
+	fam = &familyCodes{members: members, head: head}
+	s.mu.Lock()
+	s.families[key] = fam
+	s.mu.Unlock()
+	return fam, nil
 }
 
 func encounterMatches(title, enc string) bool {

@@ -2,7 +2,6 @@ package index
 
 import (
 	"cmp"
-	"container/heap"
 	"context"
 	"math"
 	"slices"
@@ -132,19 +131,49 @@ type docScore struct {
 	id    string
 }
 
-// lowestFirst is a min-heap of scores: the root is the score the next
-// better document displaces.
-type lowestFirst []float64
-
-func (h lowestFirst) Len() int           { return len(h) }
-func (h lowestFirst) Less(i, j int) bool { return h[i] < h[j] }
-func (h lowestFirst) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *lowestFirst) Push(x any)        { *h = append(*h, x.(float64)) }
-func (h *lowestFirst) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+// nthBest is the n-th highest score (minus infinity when there are fewer
+// than n), by a min-heap of the n best so far.
+func nthBest(cands []docScore, n int) float64 {
+	h := make([]float64, 0, n)
+	for _, c := range cands {
+		sc := c.score
+		if len(h) < n {
+			// Sift up.
+			h = append(h, sc)
+			for i := len(h) - 1; i > 0; {
+				p := (i - 1) / 2
+				if h[p] <= h[i] {
+					break
+				}
+				h[p], h[i] = h[i], h[p]
+				i = p
+			}
+			continue
+		}
+		if sc <= h[0] {
+			continue
+		}
+		// Replace the root and sift down.
+		h[0] = sc
+		for i := 0; ; {
+			l, small := 2*i+1, i
+			if l < n && h[l] < h[small] {
+				small = l
+			}
+			if r := l + 1; r < n && h[r] < h[small] {
+				small = r
+			}
+			if small == i {
+				break
+			}
+			h[i], h[small] = h[small], h[i]
+			i = small
+		}
+	}
+	if len(h) < n {
+		return math.Inf(-1)
+	}
+	return h[0]
 }
 
 // hits ranks the n best documents by score, then by document ID, and
@@ -156,21 +185,7 @@ func (s *searcher) hits(cands []docScore, n, limit int) ([]Hit, error) {
 	if n <= 0 || len(cands) == 0 {
 		return nil, nil
 	}
-	// The n-th best score.
-	h := make(lowestFirst, 0, n)
-	for _, c := range cands {
-		sc := c.score
-		if len(h) < n {
-			heap.Push(&h, sc)
-		} else if sc > h[0] {
-			h[0] = sc
-			heap.Fix(&h, 0)
-		}
-	}
-	floor := math.Inf(-1)
-	if len(h) == n {
-		floor = h[0]
-	}
+	floor := nthBest(cands, n)
 	var ranked []docScore
 	for _, c := range cands {
 		if c.score >= floor {

@@ -3,6 +3,8 @@ package index
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"sort"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -184,4 +186,27 @@ func checkSearchAll(t *testing.T, ix *Index, release string) {
 func TestSearchAllAsBleve(t *testing.T) {
 	ix := mustOpen(t, fixtureIndex(t))
 	checkSearchAll(t, ix, rel26)
+}
+
+func TestNthBest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < 200; trial++ {
+		cands := make([]docScore, rng.IntN(50))
+		for i := range cands {
+			cands[i] = docScore{doc: uint64(i), score: float64(rng.IntN(10))}
+		}
+		n := 1 + rng.IntN(20)
+		scores := make([]float64, len(cands))
+		for i, c := range cands {
+			scores[i] = c.score
+		}
+		sort.Sort(sort.Reverse(sort.Float64Slice(scores)))
+		want := math.Inf(-1)
+		if len(scores) >= n {
+			want = scores[n-1]
+		}
+		if got := nthBest(cands, n); got != want {
+			t.Fatalf("nthBest(%v, %d) = %v, want %v", scores, n, got, want)
+		}
+	}
 }
