@@ -596,6 +596,11 @@ func (s *Suggester) prefetch(rel string, codes []string) error {
 				errs[p] = err
 				return
 			}
+			for _, ct := range got {
+				if ct != nil {
+					markFree(ct)
+				}
+			}
 			copy(cts[lo:hi], got)
 		}()
 	}

@@ -85,12 +85,20 @@ func (q *queryBits) memoOf(v *variant) textBits {
 	return tb
 }
 
-// of matches one text against the query.
+// of matches one text against the query. A word whose signature bit
+// the query lacks is not among its words, so most words cost no lookup.
 func (q *queryBits) of(v *variant) textBits {
 	var tb textBits
-	for _, w := range v.Words {
+	var said uint64 // positions in v.Words the query says
+	for i, w := range v.Words {
+		if i < 64 && q.sig&(1<<v.WordBits[i]) == 0 {
+			continue
+		}
 		if b, ok := q.terms[w]; ok {
 			tb.words |= 1 << b
+			if i < 64 {
+				said |= 1 << i
+			}
 		}
 	}
 	for _, w := range v.Negated {
@@ -98,20 +106,42 @@ func (q *queryBits) of(v *variant) textBits {
 			tb.negated |= 1 << b
 		}
 	}
-	for i, w := range v.Core {
-		if _, said := q.terms[w]; !said && !freeWords[w] {
+	// unheld tells whether the word at a position counts against the
+	// code: the query does not say it and it is not a free word.
+	unheld := func(at uint16, w string) bool {
+		if at < 64 {
+			return (said|v.Free)&(1<<at) == 0
+		}
+		_, ok := q.terms[w]
+		return !ok && !freeWords[w]
+	}
+	for i, at := range v.CoreAt {
+		if unheld(at, v.Core[i]) {
 			tb.extra++
 			if i < 64 {
 				tb.unsaid |= 1 << i
 			}
 		}
 	}
-	for _, w := range v.MainCore {
-		if _, said := q.terms[w]; !said && !freeWords[w] {
+	for i, at := range v.MainAt {
+		if unheld(at, v.MainCore[i]) {
 			tb.extraMain++
 		}
 	}
 	return tb
+}
+
+// markFree sets the variants' Free bits from freeWords; it is done once,
+// when a code is read.
+func markFree(ct *codeText) {
+	for i := range ct.Variants {
+		v := &ct.Variants[i]
+		for j, w := range v.Words[:min(len(v.Words), 64)] {
+			if freeWords[w] {
+				v.Free |= 1 << j
+			}
+		}
+	}
 }
 
 // score is how well a text fits the query: the share of the query's

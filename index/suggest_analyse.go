@@ -26,6 +26,15 @@ type Variant struct {
 	// its main term, and a query that does not say it fits it less.
 	MainCore []string
 	Sig      uint64 // WordSig of every word
+
+	// For scoring without a map lookup per word: each word's WordSig bit
+	// (WordBits), and where each core and main-term word is in Words.
+	WordBits []uint8
+	CoreAt   []uint16
+	MainAt   []uint16
+	// Free is for the caller: a bit for each of the first 64 words it
+	// does not hold against a code.
+	Free uint64
 }
 
 // CodeText is what suggestion reads of a code: enough of the entry to rank
@@ -39,12 +48,39 @@ type CodeText struct {
 // WordSig is a word's bit in a 64-bit signature: a text whose signature
 // shares no bit with a query's holds none of its words, and is passed over
 // without a look at its words.
-func WordSig(w string) uint64 {
+func WordSig(w string) uint64 { return 1 << WordBit(w) }
+
+// WordBit is the number of a word's WordSig bit.
+func WordBit(w string) uint8 {
 	h := uint32(2166136261)
 	for i := 0; i < len(w); i++ {
 		h = (h ^ uint32(w[i])) * 16777619
 	}
-	return 1 << (h % 64)
+	return uint8(h % 64)
+}
+
+// index fills in the lookup fields from Words, Core and MainCore.
+func (v *Variant) index() {
+	v.WordBits = make([]uint8, len(v.Words))
+	for i, w := range v.Words {
+		v.WordBits[i] = WordBit(w)
+	}
+	at := func(sub []string) []uint16 {
+		if len(sub) == 0 {
+			return nil
+		}
+		out := make([]uint16, len(sub))
+		for i, w := range sub {
+			for j, x := range v.Words {
+				if x == w {
+					out[i] = uint16(j)
+					break
+				}
+			}
+		}
+		return out
+	}
+	v.CoreAt, v.MainAt = at(v.Core), at(v.MainCore)
 }
 
 // analyseCode analyses every text of a code.
@@ -94,6 +130,7 @@ func analyseText(stem *Stemmer, kind, text string, extra []span) Variant {
 		}
 		v.Sig |= WordSig(w.Term)
 	}
+	v.index()
 	return v
 }
 

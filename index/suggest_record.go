@@ -129,9 +129,13 @@ func decodeCodeText(rec []byte, e *Entry) (*CodeText, error) {
 		v.Sig = r.uint64()
 		v.Text = r.str()
 		v.Words = r.strs()
-		v.Core = r.picks(v.Words)
-		v.MainCore = r.picks(v.Words)
+		v.Core, v.CoreAt = r.picks(v.Words)
+		v.MainCore, v.MainAt = r.picks(v.Words)
 		v.Negated = r.strs()
+		v.WordBits = make([]uint8, len(v.Words))
+		for j, w := range v.Words {
+			v.WordBits[j] = WordBit(w)
+		}
 		if r.err != nil {
 			return nil, fmt.Errorf("%s: bad suggest record", e.Code)
 		}
@@ -218,25 +222,26 @@ func (r *recReader) strs() []string {
 	return out
 }
 
-// picks reads positions in words.
-func (r *recReader) picks(words []string) []string {
+// picks reads positions in words: the words, and where they are.
+func (r *recReader) picks(words []string) ([]string, []uint16) {
 	n := r.uvarint()
 	if n == 0 || n > uint64(len(r.s)-r.at) {
 		if n != 0 {
 			r.fail()
 		}
-		return nil
+		return nil, nil
 	}
 	out := make([]string, n)
+	at := make([]uint16, n)
 	for i := range out {
 		j := r.uvarint()
 		if j >= uint64(len(words)) {
 			r.fail()
-			return nil
+			return nil, nil
 		}
-		out[i] = words[j]
+		out[i], at[i] = words[j], uint16(j)
 	}
-	return out
+	return out, at
 }
 
 // suggestRecords analyses codes into suggest records on every core, as
