@@ -110,8 +110,9 @@ func (ix *Index) DocCount(release string) (int, error) {
 }
 
 // Correct finds the indexed term closest to an analysed term that the index
-// does not hold: the fewest edits, then the most codes. ok is false when
-// nothing is within two edits.
+// does not hold: the fewest edits, then the first in order (bleve's fuzzy
+// dictionary walk leaves term counts out). ok is false when nothing is
+// within two edits (one for a word under six letters).
 func (ix *Index) Correct(release, term string) (string, bool, error) {
 	s, err := ix.searcher(release)
 	if err != nil {
@@ -125,7 +126,7 @@ func (ix *Index) Correct(release, term string) (string, bool, error) {
 	if len(term) >= 6 {
 		fuzz = 2
 	}
-	best, bestDist, bestCount := "", 99, uint64(0)
+	best, bestDist := "", 99
 	for _, f := range []string{FieldTitle, FieldIndex} {
 		// The first letter is rarely the one mistyped; requiring it keeps
 		// the dictionary walk short.
@@ -143,8 +144,8 @@ func (ix *Index) Correct(release, term string) (string, bool, error) {
 				break
 			}
 			dist := int(e.EditDistance)
-			if dist < bestDist || dist == bestDist && e.Count > bestCount || dist == bestDist && e.Count == bestCount && e.Term < best {
-				best, bestDist, bestCount = e.Term, dist, e.Count
+			if dist < bestDist || dist == bestDist && e.Term < best {
+				best, bestDist = e.Term, dist
 			}
 		}
 		d.Close()

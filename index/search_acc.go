@@ -186,7 +186,7 @@ func (s *searcher) hits(cands []docScore, n, limit int) ([]Hit, error) {
 		return nil, nil
 	}
 	floor := nthBest(cands, n)
-	var ranked []docScore
+	ranked := make([]docScore, 0, n+n/4)
 	for _, c := range cands {
 		if c.score >= floor {
 			ranked = append(ranked, c)
