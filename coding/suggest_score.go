@@ -2,7 +2,6 @@ package coding
 
 import (
 	"math/bits"
-	"slices"
 
 	"github.com/medcode/medcode/index"
 )
@@ -116,19 +115,29 @@ func (q *queryBits) of(v *variant) textBits {
 		return !ok && !freeWords[w]
 	}
 	for i, at := range v.CoreAt {
-		if unheld(at, v.Core[i]) {
+		if unheld(at, v.Words[at]) {
 			tb.extra++
 			if i < 64 {
 				tb.unsaid |= 1 << i
 			}
 		}
 	}
-	for i, at := range v.MainAt {
-		if unheld(at, v.MainCore[i]) {
+	for _, at := range v.MainAt {
+		if unheld(at, v.Words[at]) {
 			tb.extraMain++
 		}
 	}
 	return tb
+}
+
+// holds tells whether a text has a word at one of the places.
+func holds(v *variant, places []uint16, w string) bool {
+	for _, at := range places {
+		if v.Words[at] == w {
+			return true
+		}
+	}
+	return false
 }
 
 // markFree sets the variants' Free bits from freeWords; it is done once,
@@ -162,13 +171,14 @@ func (q *queryBits) score(a, b *variant) (score, cov float64) {
 		negated = tb.negated
 		// A word both texts hold counts once; a's parenthesised words do
 		// not excuse b's.
-		counts := func(w string) bool { return !slices.Contains(a.Core, w) && !slices.Contains(a.MainCore, w) }
+		counts := func(w string) bool { return !holds(a, a.CoreAt, w) && !holds(a, a.MainAt, w) }
 		for m := tb.unsaid; m != 0; m &= m - 1 {
-			if counts(b.Core[bits.TrailingZeros64(m)]) {
+			if counts(b.Words[b.CoreAt[bits.TrailingZeros64(m)]]) {
 				extra++
 			}
 		}
-		for _, w := range b.Core[min(len(b.Core), 64):] {
+		for _, at := range b.CoreAt[min(len(b.CoreAt), 64):] {
+			w := b.Words[at]
 			if _, said := q.terms[w]; !said && !freeWords[w] && counts(w) {
 				extra++
 			}

@@ -11,27 +11,25 @@ import (
 type Variant struct {
 	Kind string // "title", "inclusion term", "index", "short description"
 	Text string
-	// Words are the analysed words the text has (not those it negates);
-	// Core excludes parenthesised (nonessential) ones, which a code is not
-	// faulted for lacking, and those of an index entry's main term.
-	Words []string
-	Core  []string
+	// Words are the analysed words the text has (not those it negates),
+	// each once; WordBits are their WordSig bits, so a scorer looks up
+	// only the words whose bit a query has.
+	Words    []string
+	WordBits []uint8
+	// CoreAt are the places in Words of the core words, one per
+	// occurrence: not parenthesised (nonessential, which a code is not
+	// faulted for lacking) and not of an index entry's main term.
+	CoreAt []uint16
+	// MainAt are those of an index entry's main term's core words
+	// ("Syphilis" in "Syphilis > Parkinson's disease"): the entry is about
+	// its main term, and a query that does not say it fits it less.
+	MainAt []uint16
 	// Negated are the words of the clauses the text negates ("without
 	// bleeding").
 	Negated []string
 	// WithoutCore: the text says "without" outside parentheses.
 	WithoutCore bool
-	// MainCore are the core words of an index entry's main term
-	// ("Syphilis" in "Syphilis > Parkinson's disease"): the entry is about
-	// its main term, and a query that does not say it fits it less.
-	MainCore []string
-	Sig      uint64 // WordSig of every word
-
-	// For scoring without a map lookup per word: each word's WordSig bit
-	// (WordBits), and where each core and main-term word is in Words.
-	WordBits []uint8
-	CoreAt   []uint16
-	MainAt   []uint16
+	Sig         uint64 // WordSig of every word
 	// Free is for the caller: a bit for each of the first 64 words it
 	// does not hold against a code.
 	Free uint64
@@ -59,28 +57,12 @@ func WordBit(w string) uint8 {
 	return uint8(h % 64)
 }
 
-// index fills in the lookup fields from Words, Core and MainCore.
-func (v *Variant) index() {
+// wordBits fills in WordBits.
+func (v *Variant) wordBits() {
 	v.WordBits = make([]uint8, len(v.Words))
 	for i, w := range v.Words {
 		v.WordBits[i] = WordBit(w)
 	}
-	at := func(sub []string) []uint16 {
-		if len(sub) == 0 {
-			return nil
-		}
-		out := make([]uint16, len(sub))
-		for i, w := range sub {
-			for j, x := range v.Words {
-				if x == w {
-					out[i] = uint16(j)
-					break
-				}
-			}
-		}
-		return out
-	}
-	v.CoreAt, v.MainAt = at(v.Core), at(v.MainCore)
 }
 
 // analyseCode analyses every text of a code.
@@ -117,30 +99,32 @@ func analyseText(stem *Stemmer, kind, text string, extra []span) Variant {
 			v.Sig |= WordSig(w.Term)
 			continue
 		}
-		if !containsString(v.Words, w.Term) {
+		at := indexOf(v.Words, w.Term)
+		if at < 0 {
+			at = len(v.Words)
 			v.Words = append(v.Words, w.Term)
 		}
 		switch {
 		case inSpans(opt, w.Start):
 		case w.Start < mainEnd:
-			v.MainCore = append(v.MainCore, w.Term)
+			v.MainAt = append(v.MainAt, uint16(at))
 		default:
-			v.Core = append(v.Core, w.Term)
+			v.CoreAt = append(v.CoreAt, uint16(at))
 			v.WithoutCore = v.WithoutCore || w.Term == "without"
 		}
 		v.Sig |= WordSig(w.Term)
 	}
-	v.index()
+	v.wordBits()
 	return v
 }
 
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
+func indexOf(ss []string, s string) int {
+	for i, x := range ss {
 		if x == s {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

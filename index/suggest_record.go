@@ -82,19 +82,9 @@ func encodeCodeText(ct *CodeText) ([]byte, error) {
 		b = binary.LittleEndian.AppendUint64(b, v.Sig)
 		str(v.Text)
 		strs(v.Words)
-		for _, sub := range [][]string{v.Core, v.MainCore} {
+		for _, sub := range [][]uint16{v.CoreAt, v.MainAt} {
 			b = binary.AppendUvarint(b, uint64(len(sub)))
-			for _, w := range sub {
-				at := -1
-				for j, x := range v.Words {
-					if x == w {
-						at = j
-						break
-					}
-				}
-				if at < 0 {
-					return nil, fmt.Errorf("%s: core word %q not among the words", e.Code, w)
-				}
+			for _, at := range sub {
 				b = binary.AppendUvarint(b, uint64(at))
 			}
 		}
@@ -129,13 +119,10 @@ func decodeCodeText(rec []byte, e *Entry) (*CodeText, error) {
 		v.Sig = r.uint64()
 		v.Text = r.str()
 		v.Words = r.strs()
-		v.Core, v.CoreAt = r.picks(v.Words)
-		v.MainCore, v.MainAt = r.picks(v.Words)
+		v.CoreAt = r.places(len(v.Words))
+		v.MainAt = r.places(len(v.Words))
 		v.Negated = r.strs()
-		v.WordBits = make([]uint8, len(v.Words))
-		for j, w := range v.Words {
-			v.WordBits[j] = WordBit(w)
-		}
+		v.wordBits()
 		if r.err != nil {
 			return nil, fmt.Errorf("%s: bad suggest record", e.Code)
 		}
@@ -222,26 +209,25 @@ func (r *recReader) strs() []string {
 	return out
 }
 
-// picks reads positions in words: the words, and where they are.
-func (r *recReader) picks(words []string) ([]string, []uint16) {
-	n := r.uvarint()
-	if n == 0 || n > uint64(len(r.s)-r.at) {
-		if n != 0 {
+// places reads places in a list of n words.
+func (r *recReader) places(n int) []uint16 {
+	k := r.uvarint()
+	if k == 0 || k > uint64(len(r.s)-r.at) {
+		if k != 0 {
 			r.fail()
 		}
-		return nil, nil
+		return nil
 	}
-	out := make([]string, n)
-	at := make([]uint16, n)
+	out := make([]uint16, k)
 	for i := range out {
 		j := r.uvarint()
-		if j >= uint64(len(words)) {
+		if j >= uint64(n) {
 			r.fail()
-			return nil, nil
+			return nil
 		}
-		out[i], at[i] = words[j], uint16(j)
+		out[i] = uint16(j)
 	}
-	return out, at
+	return out
 }
 
 // suggestRecords analyses codes into suggest records on every core, as
