@@ -1,6 +1,7 @@
 package index
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -72,5 +73,48 @@ func TestDecodeCodeTextTruncated(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An index loaded before the suggest bucket existed is analysed as it is
+// read, to the same result.
+func TestSuggestTextsWithoutBucket(t *testing.T) {
+	dir := fixtureIndex(t)
+	ix := mustOpen(t, dir)
+	var codes []string
+	if err := ix.ForEach(rel26, func(e *Entry) error {
+		codes = append(codes, e.Code)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := ix.SuggestTexts(rel26, codes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+
+	paths, _ := filepath.Glob(filepath.Join(dir, "gens", "*", rel26, "codes.db"))
+	if len(paths) != 1 {
+		t.Fatalf("codes.db files: %v", paths)
+	}
+	db, err := bolt.Open(paths[0], 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketSuggest) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	fresh, err := mustOpen(t, dir).SuggestTexts(rel26, codes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(codes) < 20 {
+		t.Fatalf("only %d codes in the fixture", len(codes))
+	}
+	if diff := cmp.Diff(stored, fresh); diff != "" {
+		t.Errorf("(-stored +analysed now):\n%s", diff)
 	}
 }
