@@ -74,7 +74,8 @@ func (s *Suggester) Suggest(query string, opt SuggestOptions) (*SuggestResult, e
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got[i], errs[i] = s.suggestIn(rel.ID, sys, query, enc, opt)
+			live := liveIn(rel.Release.Effective(), opt.Date)
+			got[i], errs[i] = s.suggestIn(rel.ID, sys, query, enc, opt, live)
 		}()
 	}
 	wg.Wait()
@@ -120,7 +121,7 @@ type reading struct {
 	enc      string // encounter named in the words
 }
 
-func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string, opt SuggestOptions) ([]Suggestion, error) {
+func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string, opt SuggestOptions, live func(*index.Entry) bool) ([]Suggestion, error) {
 	readings, err := s.read(rel, sys, query)
 	if err != nil {
 		return nil, err
@@ -149,7 +150,7 @@ func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string,
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			got[i], errs[i] = s.rank(rel, sys, rd, e, keep)
+			got[i], errs[i] = s.rank(rel, sys, rd, e, keep, live)
 		}()
 	}
 	wg.Wait()

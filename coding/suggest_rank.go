@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/medcode/medcode/codeset"
 	"github.com/medcode/medcode/index"
@@ -41,7 +42,7 @@ const (
 
 // rank scores the candidates for one reading of the query and returns up
 // to keep of them (0 for all), best first.
-func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string, keep int) ([]Suggestion, error) {
+func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string, keep int, live func(*index.Entry) bool) ([]Suggestion, error) {
 	var terms []index.WeightedTerm
 	seen := map[string]bool{}
 	docs, err := s.cb.ix.DocCount(rel)
@@ -184,6 +185,9 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		if ct == nil || ct.Entry.HCPCS != nil && ct.Entry.HCPCS.IsModifier {
 			// A modifier says how a service was done; it is never the
 			// code for what the chart describes.
+			continue
+		}
+		if !live(ct.Entry) {
 			continue
 		}
 		fit, cov := bestFit(q, ct, matchedHeaders, h.Code)
@@ -341,6 +345,24 @@ func bestFit(q *queryBits, ct *codeText, headers map[string]*codeText, code stri
 		}
 	}
 	return best, cov
+}
+
+// liveIn tells which codes can be offered: with a date of service, those
+// in effect on it; without, those the release does not carry only as
+// terminated before it began (an HCPCS file lists codes retired years
+// ago). ICD-10-CM releases hold only their own codes.
+func liveIn(from, date time.Time) func(*index.Entry) bool {
+	return func(e *index.Entry) bool {
+		r := e.HCPCS
+		switch {
+		case r == nil:
+			return true
+		case !date.IsZero():
+			return inEffect(r, date)
+		default:
+			return r.Terminated.IsZero() || !r.Terminated.Before(from)
+		}
+	}
 }
 
 // conjunctCandidates is how many codes that hold every concept are added

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -61,6 +62,8 @@ func encodeCodeText(ct *CodeText) ([]byte, error) {
 	str(e.Title)
 	if e.HCPCS != nil {
 		str(e.HCPCS.BETOS)
+		b = binary.AppendUvarint(b, dayNumber(e.HCPCS.Added))
+		b = binary.AppendUvarint(b, dayNumber(e.HCPCS.Terminated))
 	}
 	b = binary.AppendUvarint(b, uint64(len(ct.Variants)))
 	for i := range ct.Variants {
@@ -93,6 +96,21 @@ func encodeCodeText(ct *CodeText) ([]byte, error) {
 	return b, nil
 }
 
+// dayNumber stores a date as days since 1970 plus one; 0 is none.
+func dayNumber(t time.Time) uint64 {
+	if t.IsZero() {
+		return 0
+	}
+	return uint64(t.Unix()/86400) + 1
+}
+
+func dayOf(n uint64) time.Time {
+	if n == 0 || n > 1<<32 {
+		return time.Time{}
+	}
+	return time.Unix(int64(n-1)*86400, 0).UTC()
+}
+
 // decodeCodeText reads a record into a CodeText for the entry's code. The
 // strings are slices of one copy of the record.
 func decodeCodeText(rec []byte, e *Entry) (*CodeText, error) {
@@ -102,6 +120,8 @@ func decodeCodeText(rec []byte, e *Entry) (*CodeText, error) {
 	e.Billable = flags&recBillable != 0
 	if flags&recHCPCS != 0 {
 		e.HCPCS = &codeset.HCPCSRecord{IsModifier: flags&recModifier != 0, BETOS: r.str()}
+		e.HCPCS.Added = dayOf(r.uvarint())
+		e.HCPCS.Terminated = dayOf(r.uvarint())
 	}
 	n := r.uvarint()
 	if r.err != nil || n > uint64(len(rec)) {

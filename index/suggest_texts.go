@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/medcode/medcode/codeset"
 	bolt "go.etcd.io/bbolt"
@@ -81,12 +82,13 @@ func suggestText(tx *bolt.Tx, sys codeset.System, id string, key []byte) (*sourc
 			IsModifier          bool
 			LongDesc, ShortDesc string
 			BETOS               string
+			Added, Terminated   time.Time
 		}
 		if err := json.Unmarshal(v, &r); err != nil {
 			return nil, err
 		}
 		e.Title, e.Billable = r.LongDesc, !r.IsModifier
-		e.HCPCS = &codeset.HCPCSRecord{IsModifier: r.IsModifier, BETOS: r.BETOS}
+		e.HCPCS = &codeset.HCPCSRecord{IsModifier: r.IsModifier, BETOS: r.BETOS, Added: r.Added, Terminated: r.Terminated}
 		st.Texts = append(st.Texts, sourceText{"title", r.LongDesc})
 		if r.ShortDesc != "" {
 			st.Texts = append(st.Texts, sourceText{"short description", r.ShortDesc})
