@@ -199,9 +199,11 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 			// Chart text is mostly diagnoses, and HCPCS quality-reporting
 			// codes quote diagnoses; an HCPCS code must match clearly better.
 			score -= hcpcsPrior
-			if r := ct.Entry.HCPCS; r != nil && strings.TrimSpace(r.BETOS) == "Z2" {
-				// BETOS Z2, "undefined": mostly quality-data codes, which
-				// report that something was documented, not a service.
+			if r := ct.Entry.HCPCS; r != nil && strings.TrimSpace(r.BETOS) == "Z2" || qualityDataCode(h.Code) {
+				// Quality-data codes report that something was
+				// documented ("Documentation that the patient is on daily
+				// aspirin"), not a service or a condition. BETOS Z2,
+				// "undefined", is mostly such codes.
 				score -= hcpcsPrior
 			}
 		}
@@ -345,6 +347,12 @@ func bestFit(q *queryBits, ct *codeText, headers map[string]*codeText, code stri
 		}
 	}
 	return best, cov
+}
+
+// qualityDataCode: G8000 to G9999 are the quality-data codes of CMS's
+// reporting programs (PQRS, MIPS) and of its demonstrations.
+func qualityDataCode(code string) bool {
+	return len(code) == 5 && code[0] == 'G' && (code[1] == '8' || code[1] == '9')
 }
 
 // liveIn tells which codes can be offered: with a date of service, those
