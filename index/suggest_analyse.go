@@ -185,6 +185,32 @@ func optionalSpans(s string) []span {
 // comma. When a chart does not mention bleeding, the code "without
 // bleeding" is the one to pick, so those words are not held against it;
 // when the chart says "no bleeding", they are what it matches.
+// clauseEnd is where a negated clause that starts at i ends: at a comma,
+// at the next level of an index entry (" > "), or at the parenthesis that
+// closes the one it sits in ("acute (without necrosis or infection) >
+// with necrosis": the necrosis of the last level is not negated).
+func clauseEnd(s string, i int) int {
+	depth := 0
+	for j := i; j < len(s); j++ {
+		switch s[j] {
+		case ',':
+			return j
+		case '(', '[':
+			depth++
+		case ')', ']':
+			if depth == 0 {
+				return j
+			}
+			depth--
+		case '>':
+			if j > i && s[j-1] == ' ' {
+				return j - 1
+			}
+		}
+	}
+	return len(s)
+}
+
 func withoutSpans(s string) []span {
 	var out []span
 	lower := strings.ToLower(s)
@@ -195,12 +221,7 @@ func withoutSpans(s string) []span {
 				break
 			}
 			start := from + i + len(neg)
-			end := strings.IndexByte(lower[start:], ',')
-			if end < 0 {
-				end = len(s)
-			} else {
-				end += start
-			}
+			end := clauseEnd(lower, start)
 			from = end
 			// "not elsewhere classified" and "not otherwise specified"
 			// say where a code sits, not what the patient lacks; a "not"
