@@ -396,15 +396,21 @@ func (s *Suggester) analyse(rel string, sys codeset.System, rd *reading) error {
 		// A concept weighs what the words as written weigh: a rare synonym
 		// ("broken bone" for fracture) must not make a common word decide
 		// the ranking.
-		w := 0.0
+		// An abbreviation written as one word stands for a whole phrase
+		// ("CHF"): its weight adds its next rarest word's, half counted.
+		w, w2 := 0.0, 0.0
 		for _, t := range alts[0] {
-			if v, err := s.termIDF(rel, t); err != nil {
+			v, err := s.termIDF(rel, t)
+			if err != nil {
 				return err
-			} else if v > w {
-				w = v
+			}
+			if v > w {
+				w, w2 = v, w
+			} else if v > w2 {
+				w2 = v
 			}
 		}
-		c.weight = w
+		c.weight = w + 0.5*w2
 		kept = append(kept, c)
 	}
 	rd.concepts = kept
