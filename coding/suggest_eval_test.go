@@ -123,10 +123,10 @@ func TestSuggestDevSet(t *testing.T) {
 		t.Log("miss:", m)
 	}
 	floors := map[string]struct{ top1, top10 float64 }{
-		"plain":  {70, 81},
-		"older":  {60, 82},
-		"abbrev": {60, 75},
-		"hcpcs":  {65, 85},
+		"plain":  {77, 86},
+		"older":  {68, 86},
+		"abbrev": {70, 86},
+		"hcpcs":  {68, 84},
 	}
 	for k, f := range floors {
 		v := byKind[k]
