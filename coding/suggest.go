@@ -5,6 +5,7 @@ import (
 	"github.com/medcode/medcode/index"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -92,6 +93,11 @@ func (s *Suggester) Suggest(query string, opt SuggestOptions) (*SuggestResult, e
 		}
 		return all[i].Code < all[j].Code
 	})
+	if len(all) == 0 {
+		if all, err = s.byClause(query, opt); err != nil {
+			return nil, err
+		}
+	}
 	if len(all) > opt.Limit {
 		all = all[:opt.Limit]
 	}
@@ -100,6 +106,50 @@ func (s *Suggester) Suggest(query string, opt SuggestOptions) (*SuggestResult, e
 	}
 	res.NotFound = len(all) == 0
 	return res, nil
+}
+
+// byClause answers a query that nothing fits as a whole from its
+// comma-separated parts: a chart line often lists two things ("morbid
+// obesity, BMI 42"), and no one code says both. Each result names the part
+// it answers; parts are ranked together by score.
+func (s *Suggester) byClause(query string, opt SuggestOptions) ([]Suggestion, error) {
+	var parts []string
+	for _, p := range strings.Split(query, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) < 2 {
+		return nil, nil
+	}
+	best := map[string]Suggestion{}
+	for _, p := range parts {
+		r, err := s.Suggest(p, opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, sg := range r.Results {
+			sg.Why = "part of the query: " + strconv.Quote(p) + "; " + sg.Why
+			key := string(sg.System) + "/" + sg.Code
+			if old, ok := best[key]; !ok || sg.Score > old.Score {
+				best[key] = sg
+			}
+		}
+	}
+	var all []Suggestion
+	for _, sg := range best {
+		all = append(all, sg)
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Score != all[j].Score {
+			return all[i].Score > all[j].Score
+		}
+		if all[i].System != all[j].System {
+			return all[i].System < all[j].System
+		}
+		return all[i].Code < all[j].Code
+	})
+	return all, nil
 }
 
 // concept is one thing the query says, with the ways it may be written.

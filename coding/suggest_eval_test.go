@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/medcode/medcode/codeset"
 )
 
 type devRow struct {
@@ -201,5 +203,36 @@ func BenchmarkSuggestCold(b *testing.B) {
 			b.Fatal(err)
 		}
 		cb.Close()
+	}
+}
+
+// A query that no code fits as a whole is answered from its comma-separated
+// parts, each result naming its part; one that fits as a whole is not.
+func TestSuggestByClause(t *testing.T) {
+	cb, err := OpenCodebook(fullIndex(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cb.Close()
+	syn, err := LoadSynonyms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg := cb.NewSuggester(syn)
+	res, err := sg.Suggest("morbid obesity, BMI 42", SuggestOptions{Limit: 5, System: codeset.ICD10CM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Results) == 0 || res.Results[0].Code != "E66.01" || !strings.HasPrefix(res.Results[0].Why, `part of the query: "morbid obesity"`) {
+		t.Errorf("morbid obesity, BMI 42: %+v", res.Results)
+	}
+	res, err = sg.Suggest("left ankle fracture involving both malleoli, closed", SuggestOptions{Limit: 5, System: codeset.ICD10CM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Results {
+		if strings.HasPrefix(r.Why, "part of the query") {
+			t.Errorf("a query fitting as a whole was split: %+v", r)
+		}
 	}
 }
