@@ -106,14 +106,20 @@ func mainTerm(path []string) string {
 	return strings.ToLower(path[0])
 }
 
-// loosePath keys an index path by the first words of each level.
+// loosePath keys an index path by the first words of each level, without
+// "NEC" or "NOS", which references leave out ("see Dependence, drug,
+// opioid" names the entry printed "Dependence - drug NEC - opioid").
 func loosePath(levels []string) string {
 	parts := make([]string, 0, len(levels))
 	for _, l := range levels {
 		if i := strings.IndexAny(l, ",("); i >= 0 {
 			l = l[:i]
 		}
-		if l = strings.ToLower(strings.TrimSpace(l)); l != "" {
+		l = strings.ToLower(strings.TrimSpace(l))
+		for _, q := range []string{" nec", " nos"} {
+			l = strings.TrimSpace(strings.TrimSuffix(l, q))
+		}
+		if l != "" {
 			parts = append(parts, l)
 		}
 	}

@@ -18,6 +18,8 @@ func TestSeeTarget(t *testing.T) {
 		term("S72.00", "", "Fracture, traumatic", "femur, femoral", "upper end", "neck"),
 		term("", "Fracture, femur, upper end, neck", "Fracture, traumatic", "femur, femoral", "neck"),
 		term("", "Fracture, femur, neck", "Fracture, traumatic", "hip"),
+		term("F19.20", "", "Dependence", "drug NEC"),
+		term("F11.20", "", "Dependence", "drug NEC", "opioid"),
 	})
 	for _, c := range []struct{ see, from, want string }{
 		{"Influenza", "grippe", "J11.1"},
@@ -29,6 +31,8 @@ func TestSeeTarget(t *testing.T) {
 		// second reference
 		{"Fracture, femur, neck", "fracture, traumatic", "S72.00"},
 		{"Fracture, femur, neck", "fracture, pathological", "M84.459"},
+		// references leave out "NEC"
+		{"Dependence, drug, opioid", "dependence", "F11.20"},
 	} {
 		if got := x.target(c.see, c.from); got != c.want {
 			t.Errorf("target(%q from %q) = %q, want %q", c.see, c.from, got, c.want)
