@@ -486,17 +486,17 @@ func (s *Suggester) familyBase(rel, code string) (string, error) {
 	if ok {
 		return b, nil
 	}
-	below, _, err := s.cb.ix.Descendants(rel, code, true, 40)
+	below, err := s.cb.ix.BillableDescendants(rel, code, 40)
 	if err != nil {
 		return "", err
 	}
 	base := ""
-	for i, e := range below {
-		if len(e.Code) != 7 || (i > 0 && e.Code[:6] != base) {
+	for i, c := range below {
+		if len(c) != 7 || (i > 0 && c[:6] != base) {
 			base = ""
 			break
 		}
-		base = e.Code[:6]
+		base = c[:6]
 	}
 	s.mu.Lock()
 	s.fams[key] = base
@@ -548,15 +548,25 @@ func (s *Suggester) familyOf(rel, base string) (*familyCodes, error) {
 	if fam != nil {
 		return fam, nil
 	}
-	members, _, err := s.cb.ix.Descendants(rel, base, true, 0)
+	// The suggest records have the titles and flags a family shows.
+	codes, err := s.cb.ix.BillableDescendants(rel, base, 0)
 	if err != nil {
 		return nil, err
 	}
-	head, err := s.cb.ix.Get(rel, base)
+	cts, err := s.cb.ix.SuggestTexts(rel, append(codes, base))
 	if err != nil {
 		return nil, err
 	}
-	fam = &familyCodes{members: members, head: head}
+	fam = &familyCodes{}
+	for i, ct := range cts {
+		switch {
+		case ct == nil:
+		case i == len(codes):
+			fam.head = ct.Entry
+		default:
+			fam.members = append(fam.members, ct.Entry)
+		}
+	}
 	s.mu.Lock()
 	s.families[key] = fam
 	s.mu.Unlock()

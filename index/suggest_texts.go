@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -132,4 +133,58 @@ func suggestText(tx *bolt.Tx, sys codeset.System, id string, key []byte) (*sourc
 		st.Texts = append(st.Texts, sourceText{"index", text})
 	}
 	return st, nil
+}
+
+// BillableDescendants lists up to limit (0 for all) billable codes below a
+// code, in code order. It reads each code's billable flag from its suggest
+// record, not its whole entry: suggestion asks this of every family it
+// shows.
+func (ix *Index) BillableDescendants(release, code string, limit int) ([]string, error) {
+	s, err := ix.store(release)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	err = s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCodes)
+		if b == nil {
+			return nil
+		}
+		sb := tx.Bucket(bucketSuggest)
+		prefix := []byte(code)
+		c := b.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if len(k) == len(prefix) {
+				continue
+			}
+			var billable bool
+			if rec := sbGet(sb, k); rec != nil {
+				billable = rec[0]&recBillable != 0
+			} else {
+				e, err := s.entry(tx, k)
+				if err != nil {
+					return err
+				}
+				billable = e != nil && e.Billable
+			}
+			if billable {
+				out = append(out, string(k))
+				if limit > 0 && len(out) == limit {
+					return nil
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func sbGet(sb *bolt.Bucket, k []byte) []byte {
+	if sb == nil {
+		return nil
+	}
+	if v := sb.Get(k); len(v) > 0 {
+		return v
+	}
+	return nil
 }
