@@ -39,6 +39,22 @@ func readDevSet(t testing.TB) []devRow {
 	return rows
 }
 
+// fullSuggester is a Suggester over the full official tables, with the
+// built-in synonyms; the code book closes with the test.
+func fullSuggester(t *testing.T) (*Suggester, *Codebook) {
+	t.Helper()
+	cb, err := OpenCodebook(fullIndex(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cb.Close() })
+	syn, err := LoadSynonyms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cb.NewSuggester(syn), cb
+}
+
 // rankOf is the 1-based place of the first acceptable code, 0 when absent.
 // A 7th-character family offered with its completions counts when the
 // expected code is one of them.
@@ -63,17 +79,7 @@ func rankOf(res *SuggestResult, want []string) int {
 // chart phrases. The floors sit a little under the measured figures, so a
 // change that makes suggestion worse fails here.
 func TestSuggestDevSet(t *testing.T) {
-	dir := fullIndex(t)
-	cb, err := OpenCodebook(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cb.Close()
-	syn, err := LoadSynonyms()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg := cb.NewSuggester(syn)
+	sg, _ := fullSuggester(t)
 	type tally struct{ n, top1, top5, top10 int }
 	byKind := map[string]*tally{}
 	var misses []string
@@ -209,16 +215,7 @@ func BenchmarkSuggestCold(b *testing.B) {
 // A query that no code fits as a whole is answered from its comma-separated
 // parts, each result naming its part; one that fits as a whole is not.
 func TestSuggestByClause(t *testing.T) {
-	cb, err := OpenCodebook(fullIndex(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cb.Close()
-	syn, err := LoadSynonyms()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg := cb.NewSuggester(syn)
+	sg, _ := fullSuggester(t)
 	res, err := sg.Suggest("morbid obesity, BMI 42", SuggestOptions{Limit: 5, System: codeset.ICD10CM})
 	if err != nil {
 		t.Fatal(err)

@@ -19,17 +19,7 @@ func TestSuggestTitles(t *testing.T) {
 	if os.Getenv("MEDCODE_EVAL_TITLES") == "" {
 		t.Skip("set MEDCODE_EVAL_TITLES=1")
 	}
-	dir := fullIndex(t)
-	cb, err := OpenCodebook(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cb.Close()
-	syn, err := LoadSynonyms()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg := cb.NewSuggester(syn)
+	sg, cb := fullSuggester(t)
 	es := titleSample(t, cb)
 	var long1, short10, shortN, plain1, plainN int
 	var lm, sm, pm []string
