@@ -159,13 +159,16 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 	if err != nil {
 		recs.stop()
 	} else {
+		// The merge is single-threaded: the records are written meanwhile.
+		merged := make(chan error, 1)
+		go func() { merged <- mergeSegments(idx, path) }()
 		err = recs.write(db)
-	}
-	if err == nil {
-		err = db.Sync()
-	}
-	if err == nil {
-		err = mergeSegments(idx, path)
+		if err == nil {
+			err = db.Sync()
+		}
+		if merr := <-merged; err == nil {
+			err = merr
+		}
 	}
 	if cerr := idx.Close(); err == nil {
 		err = cerr
