@@ -112,7 +112,7 @@ func (ix *Index) DocCount(release string) (int, error) {
 // Correct finds the indexed term closest to an analysed term that the index
 // does not hold: the fewest edits, then the first in order (bleve's fuzzy
 // dictionary walk leaves term counts out). ok is false when nothing is
-// within two edits (one for a word under six letters).
+// within two edits (one for a word under eight letters).
 func (ix *Index) Correct(release, term string) (string, bool, error) {
 	s, err := ix.searcher(release)
 	if err != nil {
@@ -122,8 +122,10 @@ func (ix *Index) Correct(release, term string) (string, bool, error) {
 	if !ok {
 		return "", false, nil
 	}
+	// Two edits only in a long word: a short one two edits away is
+	// another word ("mongol" is not "mangl").
 	fuzz := 1
-	if len(term) >= 6 {
+	if len(term) >= 8 {
 		fuzz = 2
 	}
 	best, bestDist := "", 99
