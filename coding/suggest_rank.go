@@ -125,7 +125,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		}
 		var fitting []header
 		for _, h := range hits {
-			if len(h.Code) < 4 || isSeventhFamily(sys, h.Code) {
+			if len(h.Code) < 3 || isSeventhFamily(sys, h.Code) {
 				continue
 			}
 			ct, err := s.codeText(rel, h.Code)
@@ -409,13 +409,13 @@ func (s *Suggester) below(rel, code string) ([]string, error) {
 }
 
 // ancestors are the codes above an ICD-10-CM code, nearest first, down to
-// the subcategory level.
+// the category ("N63" hands "Mass, breast" to N63.20, the left breast).
 func ancestors(sys codeset.System, code string) []string {
 	if sys != codeset.ICD10CM {
 		return nil
 	}
 	var out []string
-	for n := len(code) - 1; n >= 4; n-- {
+	for n := len(code) - 1; n >= 3; n-- {
 		out = append(out, code[:n])
 	}
 	return out
