@@ -322,6 +322,13 @@ func (s *Suggester) read(rel string, sys codeset.System, query string) ([]readin
 				}
 			}
 			if !matched {
+				if base := s.syn.inflectedFrom(words[i]); base != "" {
+					// "bruised" is "bruise", and means "contusion" too.
+					alts := append([]string{words[i], base}, s.syn.equiv[base]...)
+					slots = append(slots, slot{label: words[i], alts: alts})
+					i++
+					continue
+				}
 				exp, err := s.learned(rel, words[i])
 				if err != nil {
 					return nil, err

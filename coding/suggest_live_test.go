@@ -40,3 +40,18 @@ func TestLiveIn(t *testing.T) {
 		}
 	}
 }
+
+func TestInflectedFrom(t *testing.T) {
+	syn, err := LoadSynonyms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for w, want := range map[string]string{
+		"bruised": "bruise", "bruises": "bruise", "bruising": "bruise", "scraped": "scrape",
+		"bruise": "", "fracture": "", "used": "", "xyzzyed": "",
+	} {
+		if got := syn.inflectedFrom(w); got != want {
+			t.Errorf("inflectedFrom(%q) = %q, want %q", w, got, want)
+		}
+	}
+}

@@ -111,6 +111,29 @@ func (s *Synonyms) addFile(f synonymFile, name string) error {
 	return nil
 }
 
+// inflectedFrom is the synonym-group word a query word inflects
+// ("bruised", "bruises", "bruising": "bruise"), or "". Groups list base
+// forms; charts write every form.
+func (s *Synonyms) inflectedFrom(w string) string {
+	if len(w) < 5 {
+		return ""
+	}
+	var bases []string
+	for _, suf := range []struct{ cut, add string }{
+		{"d", ""}, {"ed", ""}, {"s", ""}, {"es", ""}, {"ing", ""}, {"ing", "e"},
+	} {
+		if strings.HasSuffix(w, suf.cut) {
+			bases = append(bases, strings.TrimSuffix(w, suf.cut)+suf.add)
+		}
+	}
+	for _, b := range bases {
+		if _, ok := s.equiv[b]; ok {
+			return b
+		}
+	}
+	return ""
+}
+
 func (s *Synonyms) noteLen(key string) {
 	if n := len(strings.Fields(key)); n > s.maxWords {
 		s.maxWords = n
