@@ -167,7 +167,7 @@ func BenchmarkSuggestStdin(b *testing.B) {
 	rows := readDevSet(b)
 	var durs []time.Duration
 	// As the suggest command runs: the collector waits for a heap ceiling.
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(192 << 20))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(256 << 20))
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -193,7 +193,7 @@ func BenchmarkSuggestCold(b *testing.B) {
 	if q == "" {
 		q = "chest pain"
 	}
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(192 << 20))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(256 << 20))
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
