@@ -65,8 +65,8 @@ func (ix *Index) SuggestTexts(release string, codes []string) ([]*CodeText, erro
 }
 
 // suggestText gathers a code's texts from the code, notes and term
-// buckets. It decodes only the fields suggestion reads: a cold query reads
-// hundreds of codes, and their full notes are most of the bytes.
+// buckets, for the suggest record and the text index both. It decodes
+// only the fields those use: a code's full notes are most of its bytes.
 func suggestText(tx *bolt.Tx, sys codeset.System, id string, key []byte) (*sourceTexts, error) {
 	b := tx.Bucket(bucketCodes)
 	if b == nil {
