@@ -22,6 +22,53 @@ func genClaimsCSV(w io.Writer, n int, seed int64) error {
 	dx := []string{"E11.9", "I10", "E78.5", "J44.9", "Z79.4", "N18.30", "F32.9", "M54.50", "R07.9", "K21.9", "E10.9", "J43.9", "E11", "Z00.00", "J06.9", "N39.0"}
 	px := []string{"G0439", "J1100", "A4253", "E0601", "99213", "99214", "20610", "76942", "J7030", "G0008"}
 	r := rand.New(rand.NewSource(seed))
+	return writeClaimsCSV(w, n, r, "C", func() string { return dx[r.Intn(len(dx))] }, func() string { return px[r.Intn(len(px))] })
+}
+
+// streamMatchesAlone validates a claim file claim by claim with one
+// validator, then as a batch, and fails on the first claim whose result
+// differs. It returns how many results each gave.
+func streamMatchesAlone(t *testing.T, cb *Codebook, file []byte, m *ColumnMap, opt BatchOptions) (batch, alone int) {
+	t.Helper()
+	rd, err := NewClaimReader(bytes.NewReader(file), "g.csv", "", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results []string
+	v := cb.NewValidator(opt.Packs, Settings{})
+	var found slab[Finding]
+	for {
+		rec, err := rd.Next()
+		if err != nil {
+			break
+		}
+		var res BatchResult
+		if err := v.result(&res, rec, &found); err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, string(res.AppendJSON(nil)))
+	}
+	rd, err = NewClaimReader(bytes.NewReader(file), "g.csv", "", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	_, err = cb.ValidateStream(context.Background(), rd, opt, func(r *BatchResult) error {
+		if got := string(r.AppendJSON(nil)); i >= len(results) || got != results[i] {
+			return fmt.Errorf("claim %d in a batch: %s\nalone: %s", i+1, got, results[min(i, len(results)-1)])
+		}
+		i++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return i, len(results)
+}
+
+// writeClaimsCSV writes n claims in the default layout, IDs starting with
+// prefix: 4 diagnoses and 3 procedure lines each, from dx and px.
+func writeClaimsCSV(w io.Writer, n int, r *rand.Rand, prefix string, dx, px func() string) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	fmt.Fprintln(bw, "claim_id,date,age,sex,dx,px")
 	for i := 0; i < n; i++ {
@@ -29,9 +76,8 @@ func genClaimsCSV(w io.Writer, n int, seed int64) error {
 		if r.Intn(2) == 0 {
 			sex = "M"
 		}
-		fmt.Fprintf(bw, "C%07d,2026-%02d-%02d,%d,%s,%s %s %s %s,%s %sx%d %s\n", i, 4+r.Intn(3), 1+r.Intn(28), 18+r.Intn(70), sex,
-			dx[r.Intn(len(dx))], dx[r.Intn(len(dx))], dx[r.Intn(len(dx))], dx[r.Intn(len(dx))],
-			px[r.Intn(len(px))], px[r.Intn(len(px))], 1+r.Intn(3), px[r.Intn(len(px))])
+		fmt.Fprintf(bw, "%s%07d,2026-%02d-%02d,%d,%s,%s %s %s %s,%s %sx%d %s\n", prefix, i, 4+r.Intn(3), 1+r.Intn(28), 18+r.Intn(70), sex,
+			dx(), dx(), dx(), dx(), px(), px(), 1+r.Intn(3), px())
 	}
 	return bw.Flush()
 }
@@ -213,40 +259,8 @@ func TestBatchReusesChunks(t *testing.T) {
 			fmt.Fprintf(&b, "C%05d,2026-05-01,%s %s,%s,%d\n", i, dx[r.Intn(len(dx))], dx[r.Intn(len(dx))], px[r.Intn(len(px))], 1+r.Intn(3))
 		}
 	}
-	var alone []string
-	rd, err := NewClaimReader(bytes.NewReader(b.Bytes()), "g.csv", "", m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := cb.NewValidator(nil, Settings{})
-	var found slab[Finding]
-	for {
-		rec, err := rd.Next()
-		if err != nil {
-			break
-		}
-		var res BatchResult
-		if err := v.result(&res, rec, &found); err != nil {
-			t.Fatal(err)
-		}
-		alone = append(alone, string(res.AppendJSON(nil)))
-	}
-	rd, err = NewClaimReader(bytes.NewReader(b.Bytes()), "g.csv", "", m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := 0
-	_, err = cb.ValidateStream(context.Background(), rd, BatchOptions{Workers: 2}, func(r *BatchResult) error {
-		if got := string(r.AppendJSON(nil)); i >= len(alone) || got != alone[i] {
-			return fmt.Errorf("claim %d in a batch: %s\nalone: %s", i+1, got, alone[min(i, len(alone)-1)])
-		}
-		i++
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if i != 5*chunkSize || len(alone) != i {
-		t.Fatalf("%d claims in the batch, %d alone; want %d", i, len(alone), 5*chunkSize)
+	n, nAlone := streamMatchesAlone(t, cb, b.Bytes(), m, BatchOptions{Workers: 2})
+	if n != 5*chunkSize || nAlone != n {
+		t.Fatalf("%d claims in the batch, %d alone; want %d", n, nAlone, 5*chunkSize)
 	}
 }

@@ -1,9 +1,7 @@
 package coding
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"math/rand"
@@ -88,17 +86,7 @@ func genVariedClaimsCSV(w io.Writer, n int, seed int64, cc *claimCodes, variety 
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	fmt.Fprintln(bw, "claim_id,date,age,sex,dx,px")
-	for i := 0; i < n; i++ {
-		sex := "F"
-		if r.Intn(2) == 0 {
-			sex = "M"
-		}
-		fmt.Fprintf(bw, "V%07d,2026-%02d-%02d,%d,%s,%s %s %s %s,%s %sx%d %s\n", i, 4+r.Intn(3), 1+r.Intn(28), 18+r.Intn(70), sex,
-			dx(), dx(), dx(), dx(), px(), px(), 1+r.Intn(3), px())
-	}
-	return bw.Flush()
+	return writeClaimsCSV(w, n, r, "V", dx, px)
 }
 
 // genVariety is the mix MEDCODE_GEN_VARIETY asks for, "" for the default
@@ -210,40 +198,8 @@ func TestSharedRecordsAgreeWithOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rd, err := NewClaimReader(bytes.NewReader(in.Bytes()), "varied.csv", "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var alone []string
-	v := cb.NewValidator(packs, Settings{})
-	var found slab[Finding]
-	for {
-		r, err := rd.Next()
-		if err != nil {
-			break
-		}
-		var res BatchResult
-		if err := v.result(&res, r, &found); err != nil {
-			t.Fatal(err)
-		}
-		alone = append(alone, string(res.AppendJSON(nil)))
-	}
-	rd, err = NewClaimReader(bytes.NewReader(in.Bytes()), "varied.csv", "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := 0
-	_, err = cb.ValidateStream(context.Background(), rd, BatchOptions{Packs: packs, Workers: 3}, func(r *BatchResult) error {
-		if got := string(r.AppendJSON(nil)); i >= len(alone) || got != alone[i] {
-			return fmt.Errorf("claim %d: shared %s\nalone %s", i+1, got, alone[min(i, len(alone)-1)])
-		}
-		i++
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if i != len(alone) || i != 4000 {
-		t.Fatalf("%d results shared, %d alone, want 4000", i, len(alone))
+	n, nAlone := streamMatchesAlone(t, cb, in.Bytes(), nil, BatchOptions{Packs: packs, Workers: 3})
+	if n != nAlone || n != 4000 {
+		t.Fatalf("%d results shared, %d alone, want 4000", n, nAlone)
 	}
 }

@@ -161,60 +161,59 @@ func (s *store) children(code string) ([]*Entry, error) {
 	return out, err
 }
 
-// descendants lists every code below code, billable ones only when asked.
+// eachBelow calls fn with the key of every code below code, in code order
+// (ICD-10-CM codes nest by prefix), until fn says stop.
+func eachBelow(tx *bolt.Tx, code string, fn func(k []byte) (stop bool, err error)) error {
+	b := tx.Bucket(bucketCodes)
+	if b == nil {
+		return nil
+	}
+	c := b.Cursor()
+	prefix := []byte(code)
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) == len(prefix) {
+			continue
+		}
+		if stop, err := fn(k); stop || err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // descendantCodes lists the codes below code, up to limit, and how many
 // there are, without reading their entries.
 func (s *store) descendantCodes(code string, limit int) ([]string, int, error) {
 	var out []string
 	total := 0
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketCodes)
-		if b == nil {
-			return nil
-		}
-		c := b.Cursor()
-		prefix := []byte(code)
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			if len(k) == len(prefix) {
-				continue
-			}
+		return eachBelow(tx, code, func(k []byte) (bool, error) {
 			total++
 			if limit <= 0 || len(out) < limit {
 				out = append(out, string(k))
 			}
-		}
-		return nil
+			return false, nil
+		})
 	})
 	return out, total, err
 }
 
+// descendants lists every code below code, billable ones only when asked.
 func (s *store) descendants(code string, billableOnly bool, limit int) ([]*Entry, int, error) {
 	var out []*Entry
 	total := 0
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketCodes)
-		if b == nil {
-			return nil
-		}
-		c := b.Cursor()
-		prefix := []byte(code)
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			if len(k) == len(prefix) {
-				continue
-			}
+		return eachBelow(tx, code, func(k []byte) (bool, error) {
 			e, err := s.entry(tx, k)
-			if err != nil {
-				return err
-			}
-			if billableOnly && !e.Billable {
-				continue
+			if err != nil || billableOnly && !e.Billable {
+				return false, err
 			}
 			total++
 			if limit <= 0 || len(out) < limit {
 				out = append(out, e)
 			}
-		}
-		return nil
+			return false, nil
+		})
 	})
 	return out, total, err
 }

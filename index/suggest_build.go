@@ -18,12 +18,11 @@ import (
 // memory they were a fifth of a load's peak.
 type suggestRecords struct {
 	stem *Stemmer
-	todo chan int
+	todo chan recordJob
 	wg   sync.WaitGroup
+	keys [][]byte // in the order read; only the reader touches them
 
 	mu      sync.Mutex
-	keys    [][]byte
-	srcs    []*sourceTexts
 	done    map[int][]byte // finished records not yet written
 	next    int            // the next record to write
 	scratch *os.File
@@ -31,24 +30,26 @@ type suggestRecords struct {
 	err     error
 }
 
+// recordJob is the i-th code read, to analyse.
+type recordJob struct {
+	i  int
+	st *sourceTexts
+}
+
 func newSuggestRecords(scratch string) (*suggestRecords, error) {
 	f, err := os.OpenFile(scratch, os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	r := &suggestRecords{stem: NewStemmer(), todo: make(chan int, 1024), done: map[int][]byte{}, scratch: f, w: bufio.NewWriterSize(f, 1<<20)}
+	r := &suggestRecords{stem: NewStemmer(), todo: make(chan recordJob, 1024), done: map[int][]byte{}, scratch: f, w: bufio.NewWriterSize(f, 1<<20)}
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
-			for i := range r.todo {
+			for j := range r.todo {
+				rec, err := encodeCodeText(analyseCode(r.stem, j.st))
 				r.mu.Lock()
-				st := r.srcs[i]
-				r.srcs[i] = nil
-				r.mu.Unlock()
-				rec, err := encodeCodeText(analyseCode(r.stem, st))
-				r.mu.Lock()
-				r.finish(i, rec, err)
+				r.finish(j.i, rec, err)
 				r.mu.Unlock()
 			}
 		}()
@@ -82,12 +83,8 @@ func (r *suggestRecords) finish(i int, rec []byte, err error) {
 
 // add queues a code; key must stay valid (a copy).
 func (r *suggestRecords) add(key []byte, st *sourceTexts) {
-	r.mu.Lock()
 	r.keys = append(r.keys, key)
-	r.srcs = append(r.srcs, st)
-	i := len(r.keys) - 1
-	r.mu.Unlock()
-	r.todo <- i
+	r.todo <- recordJob{len(r.keys) - 1, st}
 }
 
 // stop ends the analysis and removes the scratch file.
@@ -107,6 +104,7 @@ func (r *suggestRecords) write(db *bolt.DB) error {
 		r.scratch.Close()
 		os.Remove(r.scratch.Name())
 	}()
+	// The workers are done: r.err and the writer are the reader's now.
 	if r.err == nil {
 		r.err = r.w.Flush()
 	}

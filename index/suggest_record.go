@@ -116,8 +116,8 @@ func decodeCodeText(rec []byte, e *Entry) (*CodeText, error) {
 		e.HCPCS.Added = dayOf(r.uvarint())
 		e.HCPCS.Terminated = dayOf(r.uvarint())
 	}
-	n := r.uvarint()
-	if r.err != nil || n > uint64(len(rec)) {
+	n := r.count()
+	if r.err != nil {
 		return nil, fmt.Errorf("%s: bad suggest record", e.Code)
 	}
 	ct := &CodeText{Entry: e, Variants: make([]Variant, n)}
@@ -197,22 +197,25 @@ func (r *recReader) uint64() uint64 {
 }
 
 func (r *recReader) str() string {
-	n := r.uvarint()
-	if n > uint64(len(r.s)-r.at) {
-		r.fail()
-		return ""
-	}
-	s := r.s[r.at : r.at+int(n)]
-	r.at += int(n)
+	n := r.count()
+	s := r.s[r.at : r.at+n]
+	r.at += n
 	return s
 }
 
-func (r *recReader) strs() []string {
+// count reads a length, which cannot exceed the bytes left.
+func (r *recReader) count() int {
 	n := r.uvarint()
-	if n == 0 || n > uint64(len(r.s)-r.at) {
-		if n != 0 {
-			r.fail()
-		}
+	if n > uint64(len(r.s)-r.at) {
+		r.fail()
+		return 0
+	}
+	return int(n)
+}
+
+func (r *recReader) strs() []string {
+	n := r.count()
+	if n == 0 {
 		return nil
 	}
 	out := make([]string, n)
@@ -224,11 +227,8 @@ func (r *recReader) strs() []string {
 
 // places reads places in a list of n words.
 func (r *recReader) places(n int) []uint16 {
-	k := r.uvarint()
-	if k == 0 || k > uint64(len(r.s)-r.at) {
-		if k != 0 {
-			r.fail()
-		}
+	k := r.count()
+	if k == 0 {
 		return nil
 	}
 	out := make([]uint16, k)

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -146,45 +145,27 @@ func (ix *Index) BillableDescendants(release, code string, limit int) ([]string,
 	}
 	var out []string
 	err = s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketCodes)
-		if b == nil {
-			return nil
-		}
 		sb := tx.Bucket(bucketSuggest)
-		prefix := []byte(code)
-		c := b.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			if len(k) == len(prefix) {
-				continue
+		return eachBelow(tx, code, func(k []byte) (bool, error) {
+			var rec []byte
+			if sb != nil {
+				rec = sb.Get(k)
 			}
 			var billable bool
-			if rec := sbGet(sb, k); rec != nil {
+			if len(rec) > 0 {
 				billable = rec[0]&recBillable != 0
 			} else {
 				e, err := s.entry(tx, k)
 				if err != nil {
-					return err
+					return false, err
 				}
 				billable = e != nil && e.Billable
 			}
 			if billable {
 				out = append(out, string(k))
-				if limit > 0 && len(out) == limit {
-					return nil
-				}
 			}
-		}
-		return nil
+			return limit > 0 && len(out) == limit, nil
+		})
 	})
 	return out, err
-}
-
-func sbGet(sb *bolt.Bucket, k []byte) []byte {
-	if sb == nil {
-		return nil
-	}
-	if v := sb.Get(k); len(v) > 0 {
-		return v
-	}
-	return nil
 }
