@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/medcode/medcode/codeset/officialtest"
 )
 
 const indexFixtures = "../testdata/index"
@@ -390,7 +391,7 @@ func hasIndexTerm(terms []IndexTerm, w IndexTerm) bool {
 
 // cdcXMLDir is the folder of the real CDC index files.
 func cdcXMLDir(t testing.TB) string {
-	return filepath.Join(testDataDir(t), "cdc-icd10cm-xml")
+	return filepath.Join(officialtest.Dir(t), "cdc-icd10cm-xml")
 }
 
 // readIndexZipMember returns one member of the FY2017 CDC zip, the only

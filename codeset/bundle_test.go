@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/medcode/medcode/codeset/officialtest"
 )
 
 // identified builds a recognised file without reading anything: Identify
@@ -432,7 +433,7 @@ func TestGroupZipAndExtractedOrderAndCodes(t *testing.T) {
 }
 
 func TestGroupRealFolder(t *testing.T) {
-	dir := filepath.Join(testDataDir(t), "cms-icd10cm")
+	dir := filepath.Join(officialtest.Dir(t), "cms-icd10cm")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/medcode/medcode/codeset/officialtest"
 )
 
 func TestCatalogDefaultParses(t *testing.T) {
@@ -93,7 +95,7 @@ func TestCatalogDefaultParses(t *testing.T) {
 // The checksums of the built-in catalogue match the official files kept in
 // the shared data folder.
 func TestCatalogChecksumsMatchOfficialFiles(t *testing.T) {
-	dir := testDataDir(t)
+	dir := officialtest.Dir(t)
 	c, err := DefaultCatalog()
 	if err != nil {
 		t.Fatal(err)

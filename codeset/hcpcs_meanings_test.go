@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/medcode/medcode/codeset/officialtest"
 )
 
 func TestHCPCSMeaningKnown(t *testing.T) {
@@ -92,7 +94,7 @@ const hcpcsMeaningsReal = "cms-hcpcs/HCPC2020_ANWEB_w_disclaimer.txt"
 // TestHCPCSMeaningRealFile checks that every code the real 2020 file uses
 // in the fields a coder is shown is documented by the tables.
 func TestHCPCSMeaningRealFile(t *testing.T) {
-	path := filepath.Join(testDataDir(t), filepath.FromSlash(hcpcsMeaningsReal))
+	path := filepath.Join(officialtest.Dir(t), filepath.FromSlash(hcpcsMeaningsReal))
 	f, err := os.Open(path)
 	if err != nil {
 		if os.IsNotExist(err) && os.Getenv("CI") != "true" {

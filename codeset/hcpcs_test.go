@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/medcode/medcode/codeset/officialtest"
 )
 
 const (
@@ -45,7 +46,7 @@ func hcpcsFixture(t testing.TB, name string) []byte {
 // directory.
 func realHCPCSFile(t testing.TB, rel string) string {
 	t.Helper()
-	p := filepath.Join(testDataDir(t), filepath.FromSlash(rel))
+	p := filepath.Join(officialtest.Dir(t), filepath.FromSlash(rel))
 	if _, err := os.Stat(p); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("test data file missing: %v", err)

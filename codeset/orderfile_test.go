@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/medcode/medcode/codeset/officialtest"
 )
 
 // icdFixtures holds small excerpts of the official ICD-10-CM files, every
@@ -292,7 +293,7 @@ func TestLooksLikeOrderAndCodesFile(t *testing.T) {
 // of the Tabular excerpt a line of the official XML, and every code, title
 // and note of it what the official Tabular List says.
 func TestICDFixturesMatchOfficial(t *testing.T) {
-	dir := testDataDir(t)
+	dir := officialtest.Dir(t)
 	officialLines := func(t *testing.T, rel string) map[string]bool {
 		t.Helper()
 		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(rel)))

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/codeset/officialtest"
 )
 
 // icdFixtures holds excerpts of the official ICD-10-CM files (see the
@@ -43,28 +44,6 @@ func genNames(tb testing.TB, dir string) []string {
 		out = append(out, e.Name())
 	}
 	return out
-}
-
-// testDataDir returns the directory of the real CMS and CDC files:
-// MEDCODE_TEST_DATA (relative to the repository root when relative), else
-// shared/data beside the repository. Without it the test is skipped, except
-// in CI, where the data must be present.
-func testDataDir(tb testing.TB) string {
-	tb.Helper()
-	dir := filepath.Join("..", "..", "shared", "data")
-	if env := os.Getenv("MEDCODE_TEST_DATA"); env != "" {
-		dir = env
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join("..", dir)
-		}
-	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("test data directory %s is missing (set MEDCODE_TEST_DATA)", dir)
-		}
-		tb.Skipf("test data directory %s is missing (set MEDCODE_TEST_DATA)", dir)
-	}
-	return dir
 }
 
 // bundlesOf runs the load pipeline of the command on paths: scan, identify,
@@ -760,7 +739,7 @@ func TestLoadRealFY2026(t *testing.T) {
 	if testing.Short() {
 		t.Skip("full load skipped in -short mode")
 	}
-	data := testDataDir(t)
+	data := officialtest.Dir(t)
 	order := filepath.Join(data, "cms-icd10cm", "icd10cm_order_2026.txt")
 	tabular := filepath.Join(data, "cdc-icd10cm-xml", "icd10cm_tabular_2021.xml")
 	for _, p := range []string{order, tabular} {
@@ -867,7 +846,7 @@ func BenchmarkOpenGet(b *testing.B) {
 // file with the 2021 Tabular List (about 7 s of setup; skipped without the
 // official files).
 func BenchmarkOpenGetRealFY2026(b *testing.B) {
-	data := testDataDir(b)
+	data := officialtest.Dir(b)
 	order := filepath.Join(data, "cms-icd10cm", "icd10cm_order_2026.txt")
 	tabular := filepath.Join(data, "cdc-icd10cm-xml", "icd10cm_tabular_2021.xml")
 	for _, p := range []string{order, tabular} {

@@ -3,18 +3,16 @@ package sample_test
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/medcode/medcode/codeset/officialtest"
 	"github.com/medcode/medcode/codeset/sample"
 )
 
@@ -25,59 +23,6 @@ const (
 	officialHCPCS     = "cms-hcpcs/HCPC2020_ANWEB_w_disclaimer.txt"
 	officialProcNotes = "cms-hcpcs/proc_notes_2020.txt"
 )
-
-// dataDir is MEDCODE_TEST_DATA (relative to the repository root when
-// relative), or shared/data beside the repository.
-func dataDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("MEDCODE_TEST_DATA")
-	switch {
-	case dir == "":
-		dir = filepath.Join("..", "..", "..", "shared", "data")
-	case !filepath.IsAbs(dir):
-		root, err := repoRoot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir = filepath.Join(root, dir)
-	}
-	return dir
-}
-
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-}
-
-// official reads an official file; without it the test is skipped, except
-// in CI, where the data must be present.
-func official(t *testing.T, rel string) []byte {
-	t.Helper()
-	path := filepath.Join(dataDir(t), filepath.FromSlash(rel))
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("official file missing: %s (set MEDCODE_TEST_DATA)", path)
-		}
-		t.Skipf("official file missing: %s (set MEDCODE_TEST_DATA)", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func embedded(t *testing.T, name string) []byte {
 	t.Helper()
@@ -177,7 +122,7 @@ func TestOrderFileShape(t *testing.T) {
 
 func TestOrderLinesMatchOfficial(t *testing.T) {
 	off := map[string][]byte{}
-	for _, l := range parseOrder(t, officialOrder, official(t, officialOrder)) {
+	for _, l := range parseOrder(t, officialOrder, officialtest.File(t, officialOrder)) {
 		off[l.code] = l.line
 	}
 	for _, l := range sampleOrder(t) {
@@ -230,7 +175,7 @@ func TestOrderHierarchyComplete(t *testing.T) {
 // is in the sample.
 func TestOrderAncestorsOfficial(t *testing.T) {
 	off := map[string]bool{}
-	for _, l := range parseOrder(t, officialOrder, official(t, officialOrder)) {
+	for _, l := range parseOrder(t, officialOrder, officialtest.File(t, officialOrder)) {
 		off[l.code] = true
 	}
 	in := map[string]bool{}
@@ -428,7 +373,7 @@ func sampleTabular(t *testing.T) *tabular {
 func undot(code string) string { return strings.ReplaceAll(code, ".", "") }
 
 func TestTabularMatchesOfficial(t *testing.T) {
-	off := parseTabular(t, officialTabular, official(t, officialTabular))
+	off := parseTabular(t, officialTabular, officialtest.File(t, officialTabular))
 	s := sampleTabular(t)
 	if s.version != off.version {
 		t.Errorf("version %q, official %q", s.version, off.version)
@@ -640,7 +585,7 @@ func splitHCPCS(t *testing.T, name string, b []byte) (disclaimer [][]byte, recs 
 }
 
 func TestHCPCSMatchesOfficial(t *testing.T) {
-	offDisc, offRecs := splitHCPCS(t, officialHCPCS, official(t, officialHCPCS))
+	offDisc, offRecs := splitHCPCS(t, officialHCPCS, officialtest.File(t, officialHCPCS))
 	disc, recs := splitHCPCS(t, sample.HCPCSFile, embedded(t, sample.HCPCSFile))
 	if len(disc) == 0 || len(disc) > len(offDisc) {
 		t.Errorf("disclaimer of %d lines, official %d", len(disc), len(offDisc))
@@ -752,7 +697,7 @@ func sampleNotes(t *testing.T) map[string][][]byte {
 }
 
 func TestProcNotesMatchOfficial(t *testing.T) {
-	offTitle, off, _ := splitNotes(t, officialProcNotes, official(t, officialProcNotes))
+	offTitle, off, _ := splitNotes(t, officialProcNotes, officialtest.File(t, officialProcNotes))
 	title, notes, order := splitNotes(t, sample.ProcNotesFile, embedded(t, sample.ProcNotesFile))
 	if len(title) != len(offTitle) {
 		t.Errorf("title of %d lines, official %d", len(title), len(offTitle))

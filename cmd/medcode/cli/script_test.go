@@ -14,6 +14,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/medcode/medcode/cmd/medcode/cli"
+	"github.com/medcode/medcode/codeset/officialtest"
 )
 
 // TestMain makes the test binary double as the medcode command: scripts run
@@ -48,7 +49,7 @@ func TestScripts(t *testing.T) {
 	if fi, err := os.Stat(fixtures); err != nil || !fi.IsDir() {
 		t.Fatalf("fixture directory %s is missing", fixtures)
 	}
-	data, haveData := testDataDir(t)
+	data, haveData := officialtest.Locate(t)
 
 	// vars are the same for every script, so [env:NAME] can be answered
 	// from them without the script's environment.
@@ -82,31 +83,6 @@ func TestScripts(t *testing.T) {
 		},
 		RequireUniqueNames: true,
 	})
-}
-
-// testDataDir finds the official files; under CI=true their absence is a
-// failure, since a silently skipped script would hide a broken setup.
-func testDataDir(t *testing.T) (string, bool) {
-	t.Helper()
-	dir := filepath.Join(repoRoot, "..", "shared", "data")
-	if env := os.Getenv("MEDCODE_TEST_DATA"); env != "" {
-		dir = env
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(repoRoot, dir)
-		}
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("test data directory %s is missing (set MEDCODE_TEST_DATA)", abs)
-		}
-		t.Logf("test data directory %s is missing: scripts needing it skip", abs)
-		return abs, false
-	}
-	return abs, true
 }
 
 // cmdExits runs a program like exec and checks its exit code, which `!`

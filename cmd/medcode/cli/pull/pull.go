@@ -11,12 +11,13 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/medcode/medcode/coding/pull"
+
 	"github.com/spf13/cobra"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
 	"github.com/medcode/medcode/codeset"
-	"github.com/medcode/medcode/coding"
 )
 
 // Options are the inputs of `pull`.
@@ -116,7 +117,7 @@ func runPull(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	req := coding.PullRequest{
+	req := pull.Request{
 		Release:         opts.Release,
 		HCPCS:           opts.HCPCS,
 		From:            opts.From,
@@ -131,7 +132,7 @@ func runPull(opts *Options) error {
 	}
 
 	if opts.List {
-		st, err := coding.PullList(dir, req)
+		st, err := pull.List(dir, req)
 		if err != nil {
 			return err
 		}
@@ -143,7 +144,7 @@ func runPull(opts *Options) error {
 	}
 
 	if opts.DryRun {
-		plan, err := coding.PlanPull(dir, req)
+		plan, err := pull.NewPlan(dir, req)
 		if err != nil {
 			return err
 		}
@@ -158,12 +159,12 @@ func runPull(opts *Options) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	prog := cmdutil.NewProgress(opts.IO)
-	req.OnPlan = func(p *coding.PullPlan) { renderPlan(opts.IO.ErrOut, p) }
-	req.Progress = func(ev coding.DownloadProgress) {
+	req.OnPlan = func(p *pull.Plan) { renderPlan(opts.IO.ErrOut, p) }
+	req.Progress = func(ev pull.DownloadProgress) {
 		prog.Bytes(ev.Release+"/"+ev.File, shorten(ev.File, 40), ev.Done, ev.Total)
 	}
 	req.LoadProgress = prog.Stage
-	rep, err := coding.Pull(ctx, dir, req)
+	rep, err := pull.Run(ctx, dir, req)
 	prog.Finish()
 	if err != nil {
 		return err

@@ -6,13 +6,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/medcode/medcode/coding/pull"
+
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
-	"github.com/medcode/medcode/coding"
 )
 
 // renderPlan says on stderr what will be fetched and from where. It is a
 // diagnostic, so it is plain text whatever the terminal.
-func renderPlan(w io.Writer, p *coding.PullPlan) {
+func renderPlan(w io.Writer, p *pull.Plan) {
 	updated := ""
 	if p.CatalogUpdated != "" {
 		updated = ", updated " + p.CatalogUpdated
@@ -52,9 +53,9 @@ func renderPlan(w io.Writer, p *coding.PullPlan) {
 		for _, f := range r.Files {
 			state := ""
 			switch f.State {
-			case coding.FileCached:
+			case pull.FileCached:
 				state = " (in the cache)"
-			case coding.FileResume:
+			case pull.FileResume:
 				state = fmt.Sprintf(" (resuming after %d bytes)", f.Have)
 			}
 			size := ""
@@ -67,7 +68,7 @@ func renderPlan(w io.Writer, p *coding.PullPlan) {
 }
 
 // warn writes the load warnings of the releases the pull loaded to stderr.
-func warn(w io.Writer, rep *coding.PullReport) {
+func warn(w io.Writer, rep *pull.Report) {
 	for _, r := range rep.Releases {
 		if r.Load == nil {
 			continue
@@ -83,7 +84,7 @@ func warn(w io.Writer, rep *coding.PullReport) {
 	}
 }
 
-func render(w io.Writer, st iostreams.Styles, rep *coding.PullReport, dir string) {
+func render(w io.Writer, st iostreams.Styles, rep *pull.Report, dir string) {
 	if len(rep.Plan.Releases) == 0 {
 		var loaded []string
 		for _, s := range rep.Plan.Skipped {
@@ -156,7 +157,7 @@ func render(w io.Writer, st iostreams.Styles, rep *coding.PullReport, dir string
 	fmt.Fprintf(w, "index: %s\n", dir)
 }
 
-func renderList(w io.Writer, s *coding.CatalogStatus) {
+func renderList(w io.Writer, s *pull.CatalogStatus) {
 	updated := ""
 	if s.CatalogUpdated != "" {
 		updated = ", updated " + s.CatalogUpdated

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/medcode/medcode/coding/validate"
+
 	"github.com/spf13/cobra"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
-	"github.com/medcode/medcode/coding"
 )
 
 // Options are the inputs of `rules`.
@@ -56,7 +57,7 @@ func NewCmdRules(f *cmdutil.Factory) *cobra.Command {
 }
 
 func runRules(opts *Options) error {
-	packs, err := coding.LoadRulePacks(opts.Files...)
+	packs, err := validate.LoadRulePacks(opts.Files...)
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/medcode/medcode/coding/lookup"
+
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
-	"github.com/medcode/medcode/coding"
 )
 
 var noteLabels = map[string]string{
@@ -26,7 +27,7 @@ const labelWidth = 12
 // maxTerms keeps the index list readable; --json has them all.
 const maxTerms = 8
 
-func render(w io.Writer, st iostreams.Styles, views []*coding.CodeView) {
+func render(w io.Writer, st iostreams.Styles, views []*lookup.CodeView) {
 	for i, v := range views {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -54,7 +55,7 @@ func pad(s string) string {
 	return s + strings.Repeat(" ", labelWidth-len(s))
 }
 
-func renderFound(w io.Writer, st iostreams.Styles, v *coding.CodeView) {
+func renderFound(w io.Writer, st iostreams.Styles, v *lookup.CodeView) {
 	fmt.Fprintf(w, "%s  %s\n", st.Code.Render(v.Code), st.Title.Render(v.Title))
 	line(w, st, "system", fmt.Sprintf("%s (%s)", v.System, v.Release))
 	switch v.Kind {
@@ -144,7 +145,7 @@ func renderFound(w io.Writer, st iostreams.Styles, v *coding.CodeView) {
 	}
 }
 
-func termLine(t coding.TermView) string {
+func termLine(t lookup.TermView) string {
 	s := t.Text
 	if t.Column != "" {
 		s += " [" + t.Column + "]"
@@ -161,7 +162,7 @@ func termLine(t coding.TermView) string {
 	return s
 }
 
-func briefLine(st iostreams.Styles, b coding.Brief) string {
+func briefLine(st iostreams.Styles, b lookup.Brief) string {
 	mark := " "
 	if !b.Billable {
 		mark = st.Dim.Render("h")
@@ -169,7 +170,7 @@ func briefLine(st iostreams.Styles, b coding.Brief) string {
 	return fmt.Sprintf("%s %-9s %s", mark, st.Code.Render(b.Code), b.Title)
 }
 
-func renderMissing(w io.Writer, st iostreams.Styles, v *coding.CodeView) {
+func renderMissing(w io.Writer, st iostreams.Styles, v *lookup.CodeView) {
 	fmt.Fprintf(w, "%s  %s\n", st.Code.Render(v.Input), st.Bad.Render("not found"))
 	line(w, st, "problem", v.Problem)
 	if len(v.Nearest) > 0 {
@@ -186,8 +187,8 @@ func renderMissing(w io.Writer, st iostreams.Styles, v *coding.CodeView) {
 	}
 }
 
-func renderHCPCS(w io.Writer, st iostreams.Styles, h *coding.HCPCSView) {
-	coded := func(label string, c *coding.Coded) {
+func renderHCPCS(w io.Writer, st iostreams.Styles, h *lookup.HCPCSView) {
+	coded := func(label string, c *lookup.Coded) {
 		if c != nil {
 			line(w, st, label, codedText(*c))
 		}
@@ -243,7 +244,7 @@ func renderHCPCS(w io.Writer, st iostreams.Styles, h *coding.HCPCSView) {
 	}
 }
 
-func codedText(c coding.Coded) string {
+func codedText(c lookup.Coded) string {
 	if c.Meaning == "" {
 		return c.Code
 	}

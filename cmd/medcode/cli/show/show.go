@@ -2,6 +2,7 @@
 package show
 
 import (
+	"github.com/medcode/medcode/coding/lookup"
 	"github.com/spf13/cobra"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
@@ -74,7 +75,7 @@ func runShow(opts *Options) error {
 		return err
 	}
 	defer cb.Close()
-	views, err := cb.Show(opts.Codes, coding.ShowOptions{System: sys, Pick: coding.Pick{Release: opts.Release, Date: date}})
+	views, err := lookup.Show(cb, opts.Codes, lookup.ShowOptions{System: sys, Pick: coding.Pick{Release: opts.Release, Date: date}})
 	if err != nil {
 		return err
 	}

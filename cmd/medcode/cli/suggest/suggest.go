@@ -9,6 +9,9 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/medcode/medcode/coding/suggest"
+	"github.com/medcode/medcode/coding/suggest/synonyms"
+
 	"github.com/spf13/cobra"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
@@ -113,7 +116,7 @@ func runSuggest(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	syn, err := coding.LoadSynonyms(opts.Synonyms...)
+	syn, err := synonyms.Load(opts.Synonyms...)
 	if err != nil {
 		return err
 	}
@@ -122,8 +125,8 @@ func runSuggest(opts *Options) error {
 		return err
 	}
 	defer cb.Close()
-	sg := cb.NewSuggester(syn)
-	so := coding.SuggestOptions{System: sys, Limit: opts.Limit, Billable: opts.Billable, Encounter: opts.Encounter, Pick: coding.Pick{Release: opts.Release, Date: date}}
+	sg := suggest.New(cb, syn)
+	so := suggest.Options{System: sys, Limit: opts.Limit, Billable: opts.Billable, Encounter: opts.Encounter, Pick: coding.Pick{Release: opts.Release, Date: date}}
 	if !opts.Stdin {
 		res, err := sg.Suggest(opts.Query, so)
 		if err != nil {
@@ -147,7 +150,7 @@ func runSuggest(opts *Options) error {
 
 // runStdin answers line by line, flushing each answer so a script driving
 // medcode through a pipe gets it at once.
-func runStdin(opts *Options, sg *coding.Suggester, so coding.SuggestOptions) error {
+func runStdin(opts *Options, sg *suggest.Suggester, so suggest.Options) error {
 	sc := bufio.NewScanner(opts.IO.In)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	w := bufio.NewWriter(opts.IO.Out)
@@ -183,7 +186,7 @@ func runStdin(opts *Options, sg *coding.Suggester, so coding.SuggestOptions) err
 	return nil
 }
 
-func render(w io.Writer, st iostreams.Styles, res *coding.SuggestResult) {
+func render(w io.Writer, st iostreams.Styles, res *suggest.Result) {
 	fmt.Fprintf(w, "%s\n", st.Heading.Render(res.Query))
 	if res.NotFound {
 		fmt.Fprintf(w, "  %s\n", st.Warn.Render("no code matches this text well; try other words, or medcode show CODE"))

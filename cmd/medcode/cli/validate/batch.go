@@ -12,6 +12,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/medcode/medcode/coding/batch"
+	"github.com/medcode/medcode/coding/claims"
+	"github.com/medcode/medcode/coding/validate"
+
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
 	"github.com/medcode/medcode/coding"
@@ -20,7 +24,7 @@ import (
 // runBatch validates claim files. Results go to stdout (or --out, created
 // 0600), in input order; progress and diagnostics to stderr, which names a
 // claim by its id and position only, never by its contents.
-func runBatch(opts *Options, packs []*coding.RulePack, failOn coding.Severity) error {
+func runBatch(opts *Options, packs []*validate.RulePack, failOn validate.Severity) error {
 	// A batch holds little live memory (the records in flight), so the
 	// collector need only run as the heap nears a ceiling well under the
 	// 300 MB a run may take: most of its work goes away.
@@ -38,9 +42,9 @@ func runBatch(opts *Options, packs []*coding.RulePack, failOn coding.Severity) e
 	default:
 		return cmdutil.FlagErrorf("invalid --output %q: want jsonl, csv or text", output)
 	}
-	var cmap *coding.ColumnMap
+	var cmap *claims.ColumnMap
 	if opts.Map != "" {
-		m, err := coding.LoadColumnMap(opts.Map)
+		m, err := claims.LoadColumnMap(opts.Map)
 		if err != nil {
 			return err
 		}
@@ -72,7 +76,7 @@ func runBatch(opts *Options, packs []*coding.RulePack, failOn coding.Severity) e
 	if err != nil {
 		return err
 	}
-	total := coding.NewBatchSummary()
+	total := batch.NewSummary()
 	for _, path := range opts.Files {
 		sum, err := validateFile(cb, path, format, cmap, packs, opts, w)
 		if err != nil {
@@ -92,7 +96,7 @@ func runBatch(opts *Options, packs []*coding.RulePack, failOn coding.Severity) e
 	if err := bw.Flush(); err != nil {
 		return err
 	}
-	failed := total.WithErrors > 0 || failOn == coding.SeverityWarning && total.WithWarnings > 0
+	failed := total.WithErrors > 0 || failOn == validate.SeverityWarning && total.WithWarnings > 0
 	if total.Unreadable > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "medcode: %d of %d records could not be read (status unreadable in the output)\n", total.Unreadable, total.Claims)
 		return cmdutil.SilentExit(cmdutil.ExitUsage)
@@ -106,7 +110,7 @@ func runBatch(opts *Options, packs []*coding.RulePack, failOn coding.Severity) e
 // batchHeapLimit is the heap a batch run lets grow before collecting.
 const batchHeapLimit = 192 << 20
 
-func validateFile(cb *coding.Codebook, path, format string, cmap *coding.ColumnMap, packs []*coding.RulePack, opts *Options, w resultWriter) (*coding.BatchSummary, error) {
+func validateFile(cb *coding.Codebook, path, format string, cmap *claims.ColumnMap, packs []*validate.RulePack, opts *Options, w resultWriter) (*batch.Summary, error) {
 	var in io.Reader
 	source := path
 	if path == "-" {
@@ -119,12 +123,12 @@ func validateFile(cb *coding.Codebook, path, format string, cmap *coding.ColumnM
 		defer f.Close()
 		in = f
 	}
-	rd, err := coding.NewClaimReader(in, source, format, cmap)
+	rd, err := claims.NewReader(in, source, format, cmap)
 	if err != nil {
 		return nil, err
 	}
 	prog := newProgress(opts.IO, source)
-	sum, err := cb.ValidateStream(context.Background(), rd, coding.BatchOptions{Packs: packs, Settings: coding.Settings{Setting: opts.Setting}}, func(r *coding.BatchResult) error {
+	sum, err := batch.Stream(context.Background(), cb, rd, batch.Options{Packs: packs, Settings: validate.Settings{Setting: opts.Setting}}, func(r *batch.Result) error {
 		prog.tick()
 		return w.write(r)
 	})
@@ -136,21 +140,21 @@ func validateFile(cb *coding.Codebook, path, format string, cmap *coding.ColumnM
 // {"summary": ...} for JSON Lines, after the results for text. A CSV stream
 // has no room for them, so they go to stderr, without the codes: stderr
 // carries nothing of a claim but its id and position.
-func writeSummary(w io.Writer, output string, errOut io.Writer, s *coding.BatchSummary) error {
+func writeSummary(w io.Writer, output string, errOut io.Writer, s *batch.Summary) error {
 	switch output {
 	case "jsonl":
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		return enc.Encode(struct {
-			Summary *coding.BatchSummary `json:"summary"`
+			Summary *batch.Summary `json:"summary"`
 		}{s})
 	case "csv":
 		w = errOut
 	}
 	fmt.Fprintf(w, "claims %d: %d clean, %d with errors, %d with warnings only, %d unreadable\n", s.Claims, s.Clean, s.WithErrors, s.WithWarnings, s.Unreadable)
-	rules := make([]coding.CodeCount, 0, len(s.ByRule))
+	rules := make([]batch.CodeCount, 0, len(s.ByRule))
 	for r, n := range s.ByRule {
-		rules = append(rules, coding.CodeCount{Code: r, Count: n})
+		rules = append(rules, batch.CodeCount{Code: r, Count: n})
 	}
 	sortCounts(rules)
 	for _, r := range rules {
@@ -169,7 +173,7 @@ func writeSummary(w io.Writer, output string, errOut io.Writer, s *coding.BatchS
 	return nil
 }
 
-func sortCounts(cs []coding.CodeCount) {
+func sortCounts(cs []batch.CodeCount) {
 	for i := 1; i < len(cs); i++ {
 		for j := i; j > 0 && (cs[j].Count > cs[j-1].Count || cs[j].Count == cs[j-1].Count && cs[j].Code < cs[j-1].Code); j-- {
 			cs[j], cs[j-1] = cs[j-1], cs[j]
@@ -179,7 +183,7 @@ func sortCounts(cs []coding.CodeCount) {
 
 // resultWriter writes batch results in one output format.
 type resultWriter interface {
-	write(*coding.BatchResult) error
+	write(*batch.Result) error
 	close() error
 }
 
@@ -200,7 +204,7 @@ type jsonlWriter struct {
 	buf []byte
 }
 
-func (j *jsonlWriter) write(r *coding.BatchResult) error {
+func (j *jsonlWriter) write(r *batch.Result) error {
 	j.buf = r.AppendJSON(j.buf[:0])
 	_, err := j.w.Write(j.buf)
 	return err
@@ -212,7 +216,7 @@ func (*jsonlWriter) close() error { return nil }
 // so every record appears.
 type csvWriter struct{ w *csv.Writer }
 
-func (c *csvWriter) write(r *coding.BatchResult) error {
+func (c *csvWriter) write(r *batch.Result) error {
 	base := []string{strconv.Itoa(r.Seq), r.Source, r.Position, r.ClaimID, r.Status, r.Reason}
 	if len(r.Findings) == 0 {
 		return c.w.Write(append(base, "", "", "", ""))
@@ -235,16 +239,16 @@ type textWriter struct {
 	st iostreams.Styles
 }
 
-func (t *textWriter) write(r *coding.BatchResult) error {
+func (t *textWriter) write(r *batch.Result) error {
 	st := t.st
 	status := st.Good.Render(r.Status)
 	switch r.Status {
-	case coding.StatusFindings:
+	case batch.StatusFindings:
 		status = st.Warn.Render(r.Status)
 		if r.Errors > 0 {
 			status = st.Bad.Render(r.Status)
 		}
-	case coding.StatusUnreadable:
+	case batch.StatusUnreadable:
 		status = st.Bad.Render(r.Status)
 	}
 	id := r.ClaimID

@@ -6,11 +6,13 @@ import (
 	"io"
 	"strings"
 
+	"github.com/medcode/medcode/coding/claims"
+	"github.com/medcode/medcode/coding/validate"
+
 	"github.com/spf13/cobra"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
-	"github.com/medcode/medcode/coding"
 )
 
 // Options are the inputs of `validate`.
@@ -102,9 +104,9 @@ findings, 2 usage or input failure, including any unreadable record.`,
 
 // Result is the JSON of `validate --json`.
 type Result struct {
-	Claim *coding.Claim `json:"claim"`
+	Claim *claims.Claim `json:"claim"`
 	Date  string        `json:"date,omitempty"`
-	*coding.Report
+	*validate.Report
 }
 
 func runValidate(opts *Options) error {
@@ -123,18 +125,18 @@ func runValidate(opts *Options) error {
 	default:
 		return cmdutil.FlagErrorf("invalid --setting %q: want practitioner, outpatient or dme", opts.Setting)
 	}
-	failOn := coding.Severity(opts.FailOn)
-	if failOn != coding.SeverityError && failOn != coding.SeverityWarning {
+	failOn := validate.Severity(opts.FailOn)
+	if failOn != validate.SeverityError && failOn != validate.SeverityWarning {
 		return cmdutil.FlagErrorf("invalid --fail-on %q: want error or warning", opts.FailOn)
 	}
 	if len(opts.Files) > 0 {
-		packs, err := coding.LoadRulePacks(opts.Rules...)
+		packs, err := validate.LoadRulePacks(opts.Rules...)
 		if err != nil {
 			return err
 		}
 		return runBatch(opts, packs, failOn)
 	}
-	claim := &coding.Claim{Date: date, Dx: opts.Dx}
+	claim := &claims.Claim{Date: date, Dx: opts.Dx}
 	if opts.Age >= 0 {
 		a := opts.Age
 		claim.Age = &a
@@ -147,13 +149,13 @@ func runValidate(opts *Options) error {
 		return cmdutil.FlagErrorf("invalid --sex %q: want F or M", opts.Sex)
 	}
 	for _, p := range opts.Px {
-		proc, err := coding.ParseProcedure(p)
+		proc, err := claims.ParseProcedure(p)
 		if err != nil {
 			return cmdutil.FlagErrorf("%v", err)
 		}
 		claim.Px = append(claim.Px, proc)
 	}
-	packs, err := coding.LoadRulePacks(opts.Rules...)
+	packs, err := validate.LoadRulePacks(opts.Rules...)
 	if err != nil {
 		return err
 	}
@@ -162,7 +164,7 @@ func runValidate(opts *Options) error {
 		return err
 	}
 	defer cb.Close()
-	rep, err := cb.NewValidator(packs, coding.Settings{Setting: opts.Setting}).Validate(claim)
+	rep, err := validate.New(cb, packs, validate.Settings{Setting: opts.Setting}).Validate(claim)
 	if err != nil {
 		return err
 	}
@@ -185,16 +187,16 @@ func runValidate(opts *Options) error {
 	return nil
 }
 
-func render(w io.Writer, st iostreams.Styles, rep *coding.Report) {
+func render(w io.Writer, st iostreams.Styles, rep *validate.Report) {
 	if len(rep.Findings) == 0 {
 		fmt.Fprintln(w, st.Good.Render("no findings"))
 	}
 	for _, f := range rep.Findings {
 		sev := string(f.Severity)
 		switch f.Severity {
-		case coding.SeverityError:
+		case validate.SeverityError:
 			sev = st.Bad.Render(sev)
-		case coding.SeverityWarning:
+		case validate.SeverityWarning:
 			sev = st.Warn.Render(sev)
 		default:
 			sev = st.Dim.Render(sev)

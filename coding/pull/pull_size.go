@@ -1,0 +1,23 @@
+package pull
+
+import (
+	"fmt"
+)
+
+func humanSize(n int64) string {
+	const mb = 1 << 20
+	switch {
+	case n >= mb:
+		return fmt.Sprintf("%.1f MB", float64(n)/mb)
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func sizeOrUnknown(n int64) string {
+	if n < 0 {
+		return "an unknown size"
+	}
+	return humanSize(n)
+}
