@@ -95,7 +95,7 @@ func (cb *Codebook) ReleaseFor(sys codeset.System, p Pick) (rel *index.ReleaseIn
 				return r, "", nil
 			}
 		}
-		return nil, "", fmt.Errorf("release %s is not loaded (loaded: %s)\nhint: medcode info lists the loaded releases", want.ID(), releaseList(rels))
+		return nil, "", Errorf("{info} lists the loaded releases", "release %s is not loaded (loaded: %s)", want.ID(), releaseList(rels))
 	}
 	if !p.Date.IsZero() {
 		// Newest first: the first release in effect on the date wins, so an

@@ -91,7 +91,7 @@ func Load(dataDir string, req LoadRequest) (*LoadReport, error) {
 		return nil, err
 	}
 	if len(bundles) == 0 {
-		return nil, fmt.Errorf("nothing to load: the files recognised add nothing to a code table\nhint: load an order file or an HCPCS file")
+		return nil, Errorf("load an order file or an HCPCS file", "nothing to load: the files recognised add nothing to a code table")
 	}
 	err = parseUsed(bundles, func(done, total int) {
 		if req.Progress != nil {
@@ -130,8 +130,7 @@ func nothingFound(paths []string, skipped []codeset.Skipped) error {
 		}
 		fmt.Fprintf(&b, "\n  %s: %s", s.Path, s.Reason)
 	}
-	b.WriteString("\nhint: medcode reads the ICD-10-CM order, codes, Tabular and Index XML files and the HCPCS alpha-numeric file, or the zips CMS and CDC publish them in")
-	return errors.New(b.String())
+	return WithHint(errors.New(b.String()), "medcode reads the ICD-10-CM order, codes, Tabular and Index XML files and the HCPCS alpha-numeric file, or the zips CMS and CDC publish them in")
 }
 
 // describeFiles tells, for each parsed file, which release it went to.

@@ -421,7 +421,7 @@ func csvDefaultLayout(header []string) (*csvLayout, error) {
 		}
 	}
 	if len(l.dx) == 0 && l.dxList < 0 && len(l.px) == 0 && l.pxList < 0 {
-		return nil, errors.New("no dx or px column: the default layout is claim_id, date, age or birth_date, sex, dx (or dx1..), px (or px1..); give a column map (--map) for other layouts")
+		return nil, coding.WithHint(errors.New("no dx or px column: the default layout is claim_id, date, age or birth_date, sex, dx (or dx1..), px (or px1..)"), "give a column map ({column-map}) for other layouts")
 	}
 	return l, nil
 }

@@ -219,18 +219,23 @@ func checkTables(r *PlannedRelease) error {
 	if r.entry != nil && r.entry.Page != "" {
 		where = r.entry.Page
 	}
-	return fmt.Errorf("%s: no %s in %s; nothing was loaded\nhint: the catalogue entry may name the wrong files: check %s and give a corrected catalogue with --catalog FILE", r.Name, want, strings.Join(names, ", "), where)
+	return coding.Errorf(fmt.Sprintf("the catalogue entry may name the wrong files: check %s and give a corrected catalogue with {catalog}", where), "%s: no %s in %s; nothing was loaded", r.Name, want, strings.Join(names, ", "))
 }
 
 func loadErr(cache, name string, err error, done []string) error {
+	// A load error carries its hint typed, or (from the file parsers) as
+	// a last line of its text.
 	msg, hint, ok := strings.Cut(fmt.Sprintf("loading %s: %v", name, err), "\nhint: ")
+	if h, typed := coding.HintOf(err); typed {
+		hint, ok = h, true
+	}
 	if !ok {
 		hint = fmt.Sprintf("the file named above is damaged or in a layout medcode does not read; the archives stay in %s", filepath.Join(cache, name))
 	}
 	if len(done) > 0 {
 		msg += fmt.Sprintf("\n%s loaded before the failure and stays loaded", strings.Join(done, ", "))
 	}
-	return errors.New(msg + "\nhint: " + hint)
+	return coding.WithHint(errors.New(msg), hint)
 }
 
 // lockCache keeps two pulls from writing the same files.
@@ -241,7 +246,7 @@ func lockCache(dir string) (func(), error) {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("another medcode pull is running on %s\nhint: wait for it to finish", dir)
+		return nil, coding.Errorf("wait for it to finish", "another pull is running on %s", dir)
 	}
 	return func() {
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/medcode/medcode/coding"
 )
 
 // DownloadProgress reports a file's advance; Total is -1 when unknown.
@@ -90,7 +92,7 @@ func (p *puller) get(ctx context.Context, r *PlannedRelease, f *PlannedFile) (*P
 		out.Note = "the cached copy did not match the catalogue and was fetched again"
 	}
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("fetching %s: cancelled\nhint: run medcode pull again; finished files stay in the cache", f.Source)
+		return nil, coding.Errorf("run {pull} again; finished files stay in the cache", "fetching %s: cancelled", f.Source)
 	}
 	part := f.Path + partSuffix
 	var err error
@@ -127,7 +129,7 @@ func (p *puller) copyLocal(ctx context.Context, r *PlannedRelease, f *PlannedFil
 	src, err := os.Open(f.Source)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("the mirror has no %s (%s)\nhint: put the publisher's file at %s in the mirror folder, as the catalogue's mirror path says", f.Name, f.Source, r.entryMirror(f.Name))
+			return coding.Errorf(fmt.Sprintf("put the publisher's file at %s in the mirror folder, as the catalogue's mirror path says", r.entryMirror(f.Name)), "the mirror has no %s (%s)", f.Name, f.Source)
 		}
 		return fmt.Errorf("%s: %w", f.Source, unwrapPath(err))
 	}
@@ -135,7 +137,7 @@ func (p *puller) copyLocal(ctx context.Context, r *PlannedRelease, f *PlannedFil
 	total := int64(-1)
 	if st, err := src.Stat(); err == nil {
 		if !st.Mode().IsRegular() {
-			return fmt.Errorf("%s is not a file\nhint: the mirror path of %s must name the archive itself", f.Source, f.Name)
+			return coding.Errorf(fmt.Sprintf("the mirror path of %s must name the archive itself", f.Name), "%s is not a file", f.Source)
 		}
 		total = st.Size()
 	}
@@ -187,7 +189,7 @@ func (p *puller) download(ctx context.Context, r *PlannedRelease, f *PlannedFile
 		os.Remove(part)
 		os.Remove(metaPath)
 	}
-	return false, fmt.Errorf("%s: the server did not send the file after %d tries\nhint: run medcode pull again later, or pull from a mirror with --from", f.Source, 3)
+	return false, coding.Errorf("run {pull} again later, or pull from a mirror with {mirror-flag}", "%s: the server did not send the file after %d tries", f.Source, 3)
 }
 
 // fetchOnce makes one request; retry asks the caller to start from zero.
@@ -263,12 +265,12 @@ func (p *puller) fetchOnce(ctx context.Context, r *PlannedRelease, f *PlannedFil
 		if context.Cause(ctx) == errStalled {
 			err = errStalled
 		} else if ctx.Err() != nil {
-			return resumed, false, fmt.Errorf("fetching %s: cancelled after %s\nhint: run medcode pull again to resume from the %d bytes kept in the cache", f.Source, humanSize(got), got)
+			return resumed, false, coding.Errorf(fmt.Sprintf("run {pull} again to resume from the %d bytes kept in the cache", got), "fetching %s: cancelled after %s", f.Source, humanSize(got))
 		}
-		return resumed, false, fmt.Errorf("fetching %s: interrupted after %s of %s: %v\nhint: run medcode pull again to resume from the %d bytes kept in the cache", f.Source, humanSize(got), sizeOrUnknown(total), err, got)
+		return resumed, false, coding.Errorf(fmt.Sprintf("run {pull} again to resume from the %d bytes kept in the cache", got), "fetching %s: interrupted after %s of %s: %v", f.Source, humanSize(got), sizeOrUnknown(total), err)
 	}
 	if total > 0 && got != total {
-		return resumed, false, fmt.Errorf("fetching %s: ended after %s of %s\nhint: run medcode pull again to resume from the %d bytes kept in the cache", f.Source, humanSize(got), humanSize(total), got)
+		return resumed, false, coding.Errorf(fmt.Sprintf("run {pull} again to resume from the %d bytes kept in the cache", got), "fetching %s: ended after %s of %s", f.Source, humanSize(got), humanSize(total))
 	}
 	return resumed, false, nil
 }
@@ -350,7 +352,7 @@ func checkContentType(resp *http.Response, f *PlannedFile) error {
 	if mt != "text/html" || strings.HasSuffix(strings.ToLower(f.Name), ".html") {
 		return nil
 	}
-	return fmt.Errorf("fetching %s: got a web page, not the archive %s\nhint: the publisher may want a licence accepted first, or the file moved; download it in a browser and use medcode load, or give a corrected catalogue with --catalog FILE", f.Source, f.Name)
+	return coding.Errorf("the publisher may want a licence accepted first, or the file moved; download it in a browser and use {load}, or give a corrected catalogue with {catalog}", "fetching %s: got a web page, not the archive %s", f.Source, f.Name)
 }
 
 func statusErr(r *PlannedRelease, f *PlannedFile, resp *http.Response) error {
@@ -365,15 +367,15 @@ func statusErr(r *PlannedRelease, f *PlannedFile, resp *http.Response) error {
 		if r.entry != nil && r.entry.Page != "" {
 			where = r.entry.Page
 		}
-		hint = fmt.Sprintf("the catalogue entry of %s may be out of date (see %s), or the mirror lacks the file; give a corrected catalogue with --catalog FILE", r.Name, where)
+		hint = fmt.Sprintf("the catalogue entry of %s may be out of date (see %s), or the mirror lacks the file; give a corrected catalogue with {catalog}", r.Name, where)
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 		hint = "the server refused the download; the publisher may ask for a licence to be accepted first"
 	case resp.StatusCode >= 500:
-		hint = "the server failed; try again later, or pull from a mirror with --from DIR|URL"
+		hint = "the server failed; try again later, or pull from a mirror with {mirror}"
 	default:
-		hint = "try again later, or pull from a mirror with --from DIR|URL"
+		hint = "try again later, or pull from a mirror with {mirror}"
 	}
-	return fmt.Errorf("fetching %s: HTTP %s\nhint: %s", f.Source, strings.TrimSpace(status), hint)
+	return coding.Errorf(hint, "fetching %s: HTTP %s", f.Source, strings.TrimSpace(status))
 }
 
 func netErr(ctx context.Context, f *PlannedFile, err error) error {
@@ -381,11 +383,11 @@ func netErr(ctx context.Context, f *PlannedFile, err error) error {
 	case cause == errStalled:
 		err = cause
 	case cause != nil:
-		return fmt.Errorf("fetching %s: cancelled\nhint: run medcode pull again; finished files stay in the cache", f.Source)
+		return coding.Errorf("run {pull} again; finished files stay in the cache", "fetching %s: cancelled", f.Source)
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return fmt.Errorf("fetching %s: %v\nhint: check the network connection and proxy settings, or pull from a mirror with --from DIR|URL", f.Source, err)
+	return coding.Errorf("check the network connection and proxy settings, or pull from a mirror with {mirror}", "fetching %s: %v", f.Source, err)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/coding"
 	"github.com/medcode/medcode/index"
 )
 
@@ -132,7 +133,7 @@ func NewPlan(dataDir string, req Request) (*Plan, error) {
 			}
 		}
 		if len(stale) > 0 {
-			plan.Notes = append(plan.Notes, fmt.Sprintf("the catalogue is out of date: the newest releases it knows (%s) ended before %s, so newer ones are probably out; %s was last updated %s, give a newer one with --catalog FILE",
+			plan.Notes = append(plan.Notes, fmt.Sprintf("the catalogue is out of date: the newest releases it knows (%s) ended before %s, so newer ones are probably out; %s was last updated %s, give a newer one with {catalog}",
 				strings.Join(stale, ", "), plan.Date, cat.Source, strings.TrimPrefix(orUnknown(cat.Updated), "on ")))
 		}
 	} else {
@@ -149,7 +150,7 @@ func NewPlan(dataDir string, req Request) (*Plan, error) {
 			}
 			if r.ClickThrough() && !req.IncludeLicensed {
 				s := clickThroughSkip(r)
-				return nil, fmt.Errorf("%s is %s\nhint: %s", r.Name, s.Reason, s.Hint)
+				return nil, coding.Errorf(s.Hint, "%s is %s", r.Name, s.Reason)
 			}
 			if !slices.Contains(chosen, r) {
 				chosen = append(chosen, r)
@@ -189,7 +190,7 @@ func clickThroughSkip(r *codeset.CatalogRelease) Skip {
 	return Skip{
 		Release: r.Name,
 		Reason:  "published behind a licence click-through: the publisher serves the files only once its licence is accepted",
-		Hint:    fmt.Sprintf("accept the licence %s and download the files yourself, or run medcode pull --include-licensed to try", where),
+		Hint:    fmt.Sprintf("accept the licence %s and download the files yourself, or run {licensed} to try", where),
 	}
 }
 
@@ -203,12 +204,12 @@ func findRelease(cat *codeset.Catalog, sys codeset.System, name string) (*codese
 		if sys == codeset.HCPCS {
 			return nil, fmt.Errorf("invalid HCPCS quarter %q: want a month such as 2026-01 or 2026-04", name)
 		}
-		return nil, fmt.Errorf("%v, or a release name of the catalogue\nhint: medcode pull --list shows the releases it knows", err)
+		return nil, coding.Errorf("{pull-list} shows the releases it knows", "%v, or a release name of the catalogue", err)
 	}
 	if r := cat.Find(rel.ID()); r != nil {
 		return r, nil
 	}
-	return nil, fmt.Errorf("release %s is not in the catalogue (%s, updated %s)\nhint: medcode pull --list shows the releases it knows; a newer catalogue can be given with --catalog FILE", rel.ID(), cat.Source, strings.TrimPrefix(orUnknown(cat.Updated), "on "))
+	return nil, coding.Errorf("{pull-list} shows the releases it knows; a newer catalogue can be given with {catalog}", "release %s is not in the catalogue (%s, updated %s)", rel.ID(), cat.Source, strings.TrimPrefix(orUnknown(cat.Updated), "on "))
 }
 
 func (r *PlannedRelease) entryMirror(name string) string {

@@ -2,13 +2,13 @@ package pull
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/coding"
 )
 
 // mirror is where files come from: the publishers (both empty), a folder or
@@ -27,24 +27,24 @@ func parseFrom(from string) (mirror, error) {
 	case strings.HasPrefix(low, "http://") || strings.HasPrefix(low, "https://"):
 		u, err := url.Parse(from)
 		if err != nil || u.Host == "" {
-			return mirror{}, fmt.Errorf("mirror URL %q is not a valid URL\nhint: --from takes a folder or an http(s) URL", from)
+			return mirror{}, coding.Errorf("{mirror-flag} takes a folder or an http(s) URL", "mirror URL %q is not a valid URL", from)
 		}
 		return mirror{base: u}, nil
 	case strings.HasPrefix(low, "file://"):
 		u, err := url.Parse(from)
 		if err != nil {
-			return mirror{}, fmt.Errorf("mirror %q is not a valid file URL\nhint: --from takes a folder or an http(s) URL", from)
+			return mirror{}, coding.Errorf("{mirror-flag} takes a folder or an http(s) URL", "mirror %q is not a valid file URL", from)
 		}
 		from = u.Path
 	case strings.Contains(from, "://"):
-		return mirror{}, fmt.Errorf("mirror %q: only folders and http(s) URLs are supported\nhint: --from takes a folder or an http(s) URL", from)
+		return mirror{}, coding.Errorf("{mirror-flag} takes a folder or an http(s) URL", "mirror %q: only folders and http(s) URLs are supported", from)
 	}
 	st, err := os.Stat(from)
 	if err != nil {
-		return mirror{}, fmt.Errorf("mirror folder %s: %w\nhint: --from takes a folder laid out as the catalogue's mirror paths, or an http(s) URL", from, unwrapPath(err))
+		return mirror{}, coding.Errorf("{mirror-flag} takes a folder laid out as the catalogue's mirror paths, or an http(s) URL", "mirror folder %s: %w", from, unwrapPath(err))
 	}
 	if !st.IsDir() {
-		return mirror{}, fmt.Errorf("mirror %s is not a folder\nhint: --from takes a folder laid out as the catalogue's mirror paths, or an http(s) URL", from)
+		return mirror{}, coding.Errorf("{mirror-flag} takes a folder laid out as the catalogue's mirror paths, or an http(s) URL", "mirror %s is not a folder", from)
 	}
 	return mirror{dir: from}, nil
 }

@@ -226,7 +226,7 @@ func checkFailure(t *testing.T, err error, dir, gen string, want ...string) {
 	if err == nil {
 		t.Fatal("pull succeeded, want an error")
 	}
-	msg := err.Error()
+	msg := errText(err)
 	first, rest, _ := strings.Cut(msg, "\n")
 	if first == "" || strings.ToLower(first[:1]) != first[:1] {
 		t.Errorf("message %q should start lowercase", first)
@@ -276,11 +276,11 @@ func TestPullCurrentReleases(t *testing.T) {
 	if !slices.Equal(names, []string{"icd10cm-2026", "hcpcs-2020"}) {
 		t.Errorf("planned %v, want icd10cm-2026 and hcpcs-2020", names)
 	}
-	if len(planned.Skipped) != 1 || planned.Skipped[0].Release != "ncci-ptp-2026-q1" || !strings.Contains(planned.Skipped[0].Reason, "click-through") || !strings.Contains(planned.Skipped[0].Hint, "--include-licensed") {
+	if len(planned.Skipped) != 1 || planned.Skipped[0].Release != "ncci-ptp-2026-q1" || !strings.Contains(planned.Skipped[0].Reason, "click-through") || !strings.Contains(planned.Skipped[0].Hint, coding.DoLicensed) {
 		t.Errorf("skipped %+v, want the click-through PTP edits with a hint", planned.Skipped)
 	}
 	if !slices.ContainsFunc(planned.Notes, func(n string) bool {
-		return strings.Contains(n, "hcpcs-2020") && strings.Contains(n, "out of date") && strings.Contains(n, "--catalog FILE")
+		return strings.Contains(n, "hcpcs-2020") && strings.Contains(n, "out of date") && strings.Contains(n, coding.DoCatalog)
 	}) {
 		t.Errorf("notes %q should say the HCPCS entry is out of date", planned.Notes)
 	}
@@ -433,7 +433,7 @@ func TestPullFromMirrorFolder(t *testing.T) {
 	// A mirror that lacks a file says which and where it should be.
 	os.Remove(filepath.Join(mirror, "icd10cm", "2025", "2025-code-descriptions-tabular-order.zip"))
 	_, err = Run(context.Background(), dir, Request{Catalog: cat, Release: "2025", From: mirror, Client: offline})
-	if err == nil || !strings.Contains(err.Error(), "icd10cm/2025/2025-code-descriptions-tabular-order.zip") || !strings.Contains(err.Error(), "hint:") {
+	if err == nil || !strings.Contains(errText(err), "icd10cm/2025/2025-code-descriptions-tabular-order.zip") || !strings.Contains(errText(err), "hint:") {
 		t.Errorf("missing mirror file: %v", err)
 	}
 	if got := loadedIDs(t, dir); !slices.Equal(got, []string{"hcpcs-2020", "icd10cm-2026"}) {
@@ -619,7 +619,7 @@ func TestPullMissingFile(t *testing.T) {
 	dir := withFY2025(t, s, cat)
 	gen := liveGeneration(t, dir)
 	_, err := Run(context.Background(), dir, Request{Catalog: cat, Release: "2026", Client: s.Client()})
-	checkFailure(t, err, dir, gen, "HTTP 404", s.URL+"/files/zip/2026-code-tables-moved.zip", "icd10cm-2026", "--catalog FILE", "https://www.cms.gov/medicare/coding-billing/icd-10-codes")
+	checkFailure(t, err, dir, gen, "HTTP 404", s.URL+"/files/zip/2026-code-tables-moved.zip", "icd10cm-2026", coding.DoCatalog, "https://www.cms.gov/medicare/coding-billing/icd-10-codes")
 }
 
 func TestPullWebPageInsteadOfArchive(t *testing.T) {
@@ -641,7 +641,7 @@ func TestPullClickThrough(t *testing.T) {
 	cat := s.catalogue(t, nil)
 	dir := t.TempDir()
 	_, err := Run(context.Background(), dir, Request{Catalog: cat, Release: "ncci-ptp-2026-q1", Client: s.Client()})
-	if err == nil || !strings.Contains(err.Error(), "click-through") || !strings.Contains(err.Error(), "hint: ") || !strings.Contains(err.Error(), "--include-licensed") {
+	if err == nil || !strings.Contains(errText(err), "click-through") || !strings.Contains(errText(err), "hint: ") || !strings.Contains(errText(err), coding.DoLicensed) {
 		t.Errorf("explicit click-through release: %v", err)
 	}
 	if len(s.reqs()) != 0 {
@@ -828,7 +828,7 @@ func TestPullLoadFailure(t *testing.T) {
 	if err == nil {
 		t.Fatal("pull succeeded")
 	}
-	msg := err.Error()
+	msg := errText(err)
 	if !strings.HasPrefix(msg, "loading icd10cm-2026: ") || strings.Count(msg, "\nhint: ") != 1 {
 		t.Errorf("message:\n%s", msg)
 	}
@@ -838,4 +838,13 @@ func TestPullLoadFailure(t *testing.T) {
 	if g := liveGeneration(t, dir); g != gen {
 		t.Errorf("live generation changed")
 	}
+}
+
+// errText is an error as a user reads it: the message, then its hint.
+func errText(err error) string {
+	s := err.Error()
+	if h, ok := coding.HintOf(err); ok {
+		s += "\nhint: " + h
+	}
+	return s
 }

@@ -3,9 +3,10 @@ package pull
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"os"
+
+	"github.com/medcode/medcode/coding"
 )
 
 func verifiedBy(f *PlannedFile) string {
@@ -21,10 +22,10 @@ func verifiedBy(f *PlannedFile) string {
 // verify checks a complete file against the catalogue.
 func verify(f *PlannedFile, size int64, sum string) error {
 	if f.Size > 0 && size != f.Size {
-		return fmt.Errorf("%s from %s has %d bytes, the catalogue expects %d; it was removed from the cache\nhint: run medcode pull again; if it persists the publisher changed the file and the catalogue needs updating (--catalog FILE)", f.Name, f.Source, size, f.Size)
+		return coding.Errorf("run {pull} again; if it persists the publisher changed the file and the catalogue needs updating ({catalog})", "%s from %s has %d bytes, the catalogue expects %d; it was removed from the cache", f.Name, f.Source, size, f.Size)
 	}
 	if f.SHA256 != "" && sum != f.SHA256 {
-		return fmt.Errorf("checksum mismatch for %s from %s: sha256 %s, the catalogue expects %s; it was removed from the cache\nhint: run medcode pull again; if it persists the publisher changed the file and the catalogue needs updating (--catalog FILE)", f.Name, f.Source, sum, f.SHA256)
+		return coding.Errorf("run {pull} again; if it persists the publisher changed the file and the catalogue needs updating ({catalog})", "checksum mismatch for %s from %s: sha256 %s, the catalogue expects %s; it was removed from the cache", f.Name, f.Source, sum, f.SHA256)
 	}
 	return nil
 }

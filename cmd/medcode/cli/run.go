@@ -53,10 +53,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return cmdutil.ExitUsage
 }
 
-// printError writes "medcode: msg"; continuation lines (hints, lists) follow
-// as written.
+// printError writes "medcode: msg"; continuation lines (lists, the hint)
+// follow.
 func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "medcode: %s\n", err)
+	fmt.Fprintf(w, "medcode: %s\n", cmdutil.ErrorText(err))
 }
 
 func isCobraUsage(err error) bool {

@@ -151,6 +151,12 @@ func runPull(opts *Options) error {
 		renderPlan(opts.IO.ErrOut, plan)
 		fmt.Fprintln(opts.IO.ErrOut, "medcode: dry run: nothing was fetched")
 		if opts.JSON {
+			for i := range plan.Notes {
+				plan.Notes[i] = cmdutil.WordHint(plan.Notes[i])
+			}
+			for i := range plan.Skipped {
+				plan.Skipped[i].Hint = cmdutil.WordHint(plan.Skipped[i].Hint)
+			}
 			return cmdutil.WriteJSON(opts.IO.Out, plan)
 		}
 		return nil

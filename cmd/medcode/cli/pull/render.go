@@ -8,6 +8,7 @@ import (
 
 	"github.com/medcode/medcode/coding/pull"
 
+	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
 )
 
@@ -19,12 +20,12 @@ func renderPlan(w io.Writer, p *pull.Plan) {
 		updated = ", updated " + p.CatalogUpdated
 	}
 	for _, n := range p.Notes {
-		fmt.Fprintf(w, "medcode: warning: %s\n", n)
+		fmt.Fprintf(w, "medcode: warning: %s\n", cmdutil.WordHint(n))
 	}
 	for _, s := range p.Skipped {
 		fmt.Fprintf(w, "medcode: skipping %s: %s\n", s.Release, s.Reason)
 		if s.Hint != "" {
-			fmt.Fprintf(w, "hint: %s\n", s.Hint)
+			fmt.Fprintf(w, "hint: %s\n", cmdutil.WordHint(s.Hint))
 		}
 	}
 	if len(p.Releases) == 0 {
