@@ -265,12 +265,12 @@ func (p *puller) fetchOnce(ctx context.Context, r *PlannedRelease, f *PlannedFil
 		if context.Cause(ctx) == errStalled {
 			err = errStalled
 		} else if ctx.Err() != nil {
-			return resumed, false, coding.Errorf(fmt.Sprintf("run {pull} again to resume from the %d bytes kept in the cache", got), "fetching %s: cancelled after %s", f.Source, humanSize(got))
+			return resumed, false, coding.Errorf(fmt.Sprintf("run {pull} again to resume from the %d bytes kept in the cache", got), "fetching %s: cancelled after %s", f.Source, coding.HumanBytes(got))
 		}
-		return resumed, false, coding.Errorf(fmt.Sprintf("run {pull} again to resume from the %d bytes kept in the cache", got), "fetching %s: interrupted after %s of %s: %v", f.Source, humanSize(got), sizeOrUnknown(total), err)
+		return resumed, false, coding.Errorf(fmt.Sprintf("run {pull} again to resume from the %d bytes kept in the cache", got), "fetching %s: interrupted after %s of %s: %v", f.Source, coding.HumanBytes(got), sizeOrUnknown(total), err)
 	}
 	if total > 0 && got != total {
-		return resumed, false, coding.Errorf(fmt.Sprintf("run {pull} again to resume from the %d bytes kept in the cache", got), "fetching %s: ended after %s of %s", f.Source, humanSize(got), humanSize(total))
+		return resumed, false, coding.Errorf(fmt.Sprintf("run {pull} again to resume from the %d bytes kept in the cache", got), "fetching %s: ended after %s of %s", f.Source, coding.HumanBytes(got), coding.HumanBytes(total))
 	}
 	return resumed, false, nil
 }
@@ -390,4 +390,11 @@ func netErr(ctx context.Context, f *PlannedFile, err error) error {
 		err = ue.Err
 	}
 	return coding.Errorf("check the network connection and proxy settings, or pull from a mirror with {mirror}", "fetching %s: %v", f.Source, err)
+}
+
+func sizeOrUnknown(n int64) string {
+	if n < 0 {
+		return "an unknown size"
+	}
+	return coding.HumanBytes(n)
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
-	"github.com/medcode/medcode/index"
+	"github.com/medcode/medcode/coding"
 )
 
 // Progress draws one bar per stage of a long job on stderr, and nothing
@@ -26,7 +26,7 @@ func NewProgress(io *iostreams.IOStreams) *Progress {
 }
 
 // Stage shows a load's advance: a bar per stage, counting items.
-func (p *Progress) Stage(ev index.Progress) {
+func (p *Progress) Stage(ev coding.Progress) {
 	if !p.tty {
 		return
 	}

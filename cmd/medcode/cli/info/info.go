@@ -9,7 +9,7 @@ import (
 
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
-	"github.com/medcode/medcode/index"
+	"github.com/medcode/medcode/coding"
 )
 
 // Options are the inputs of `info`.
@@ -21,10 +21,10 @@ type Options struct {
 
 // Report is the JSON of `info --json`.
 type Report struct {
-	DataDir  string               `json:"data_dir"`
-	Sample   bool                 `json:"sample"`
-	Bytes    int64                `json:"index_bytes"`
-	Releases []*index.ReleaseInfo `json:"releases"`
+	DataDir  string                `json:"data_dir"`
+	Sample   bool                  `json:"sample"`
+	Bytes    int64                 `json:"index_bytes"`
+	Releases []*coding.ReleaseInfo `json:"releases"`
 }
 
 // NewCmdInfo builds the command; runF replaces runInfo in tests.
@@ -57,7 +57,7 @@ func runInfo(opts *Options) error {
 	defer cb.Close()
 	rep := Report{DataDir: dir, Sample: cb.Sample, Releases: cb.Manifest().Releases}
 	if !cb.Sample {
-		rep.Bytes = cb.Index().Size()
+		rep.Bytes = cb.IndexBytes()
 	}
 	if opts.JSON {
 		return cmdutil.WriteJSON(opts.IO.Out, rep)
@@ -71,16 +71,13 @@ func render(w io.Writer, st iostreams.Styles, rep *Report) {
 		fmt.Fprintf(w, "%s %s\n", st.Label.Render("data dir "), rep.DataDir+" (nothing loaded: the built-in sample answers)")
 	} else {
 		fmt.Fprintf(w, "%s %s\n", st.Label.Render("data dir "), rep.DataDir)
-		fmt.Fprintf(w, "%s %s\n", st.Label.Render("index size"), humanBytes(rep.Bytes))
+		fmt.Fprintf(w, "%s %s\n", st.Label.Render("index size"), cmdutil.HumanBytes(rep.Bytes))
 	}
 	for _, r := range rep.Releases {
 		fmt.Fprintf(w, "\n%s  %s  %s\n", st.Code.Render(r.ID), st.Title.Render(r.Release.String()), st.Dim.Render("dates of service "+r.Effective+" to "+r.Through))
-		counts := fmt.Sprintf("%d codes: %d billable, %d headers", r.Codes, r.Billable, r.Headers)
-		switch r.System {
-		case "hcpcs":
-			counts = fmt.Sprintf("%d codes: %d procedure codes, %d modifiers", r.Codes, r.Billable, r.Modifiers)
-		case "ncci":
-			counts = fmt.Sprintf("%d procedure-to-procedure edits, %d medically unlikely edits", r.PTPEdits, r.MUEEdits)
+		counts, detail := cmdutil.ReleaseCounts(r)
+		if detail != "" {
+			counts += ": " + detail
 		}
 		fmt.Fprintf(w, "  %s\n", counts)
 		if r.Notes > 0 {
@@ -100,12 +97,4 @@ func render(w io.Writer, st iostreams.Styles, rep *Report) {
 			fmt.Fprintf(w, "  %s %s\n", st.Warn.Render("warning"), warn)
 		}
 	}
-}
-
-func humanBytes(n int64) string {
-	const mb = 1 << 20
-	if n >= mb {
-		return fmt.Sprintf("%.1f MB", float64(n)/mb)
-	}
-	return fmt.Sprintf("%d KB", n>>10)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
 	"github.com/medcode/medcode/coding"
 )
@@ -59,13 +60,11 @@ func render(w io.Writer, st iostreams.Styles, rep *coding.LoadReport, dir string
 		state[id] = "kept"
 	}
 	for _, r := range rep.Releases {
-		counts := fmt.Sprintf("%d codes (%d billable, %d headers)", r.Codes, r.Billable, r.Headers)
-		switch r.System {
-		case "hcpcs":
-			counts = fmt.Sprintf("%d codes (%d procedures, %d modifiers)", r.Codes, r.Billable, r.Modifiers)
-		case "ncci":
-			counts = fmt.Sprintf("%d procedure-to-procedure edits, %d medically unlikely edits", r.PTPEdits, r.MUEEdits)
-		default:
+		counts, detail := cmdutil.ReleaseCounts(r)
+		if detail != "" {
+			counts += " (" + detail + ")"
+		}
+		if r.System != "hcpcs" && r.System != "ncci" {
 			counts += fmt.Sprintf(", %d with notes, %d index entries", r.Notes, r.Terms)
 		}
 		fmt.Fprintf(w, "  %s %s  %s", st.Code.Render(r.ID), st.Dim.Render(state[r.ID]), counts)

@@ -61,7 +61,7 @@ func renderPlan(w io.Writer, p *pull.Plan) {
 			}
 			size := ""
 			if f.Size > 0 {
-				size = ", " + humanBytes(f.Size)
+				size = ", " + cmdutil.HumanBytes(f.Size)
 			}
 			fmt.Fprintf(w, "    %s%s%s\n", f.Source, size, state)
 		}
@@ -116,7 +116,7 @@ func render(w io.Writer, st iostreams.Styles, rep *pull.Report, dir string) {
 		case "none":
 			check = "not verified: the catalogue has no size or sha256"
 		}
-		fmt.Fprintf(w, "  %s\n    %s, %s, sha256 %s %s\n", f.Path, how, humanBytes(f.Size), f.SHA256, st.Dim.Render("("+check+")"))
+		fmt.Fprintf(w, "  %s\n    %s, %s, sha256 %s %s\n", f.Path, how, cmdutil.HumanBytes(f.Size), f.SHA256, st.Dim.Render("("+check+")"))
 		if f.Note != "" {
 			fmt.Fprintf(w, "    %s\n", st.Dim.Render(f.Note))
 		}
@@ -141,9 +141,10 @@ func render(w io.Writer, st iostreams.Styles, rep *pull.Report, dir string) {
 				if info.ID != r.Name {
 					continue
 				}
-				counts = fmt.Sprintf("%d codes (%d billable, %d headers)", info.Codes, info.Billable, info.Headers)
-				if info.System == "hcpcs" {
-					counts = fmt.Sprintf("%d codes (%d procedures, %d modifiers)", info.Codes, info.Billable, info.Modifiers)
+				head, detail := cmdutil.ReleaseCounts(info)
+				counts = head
+				if detail != "" {
+					counts += " (" + detail + ")"
 				}
 				if n := len(info.Warnings); n > 0 {
 					counts += fmt.Sprintf(", %d warnings (on stderr)", n)
@@ -199,15 +200,4 @@ func renderList(w io.Writer, s *pull.CatalogStatus) {
 	if len(s.Unlisted) > 0 {
 		fmt.Fprintf(w, "loaded, not in the catalogue: %s\n", strings.Join(s.Unlisted, ", "))
 	}
-}
-
-func humanBytes(n int64) string {
-	const mb = 1 << 20
-	switch {
-	case n >= mb:
-		return fmt.Sprintf("%.1f MB", float64(n)/mb)
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

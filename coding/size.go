@@ -1,10 +1,9 @@
-package pull
+package coding
 
-import (
-	"fmt"
-)
+import "fmt"
 
-func humanSize(n int64) string {
+// HumanBytes is a size as people read it: bytes, KB or MB.
+func HumanBytes(n int64) string {
 	const mb = 1 << 20
 	switch {
 	case n >= mb:
@@ -13,11 +12,4 @@ func humanSize(n int64) string {
 		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
-}
-
-func sizeOrUnknown(n int64) string {
-	if n < 0 {
-		return "an unknown size"
-	}
-	return humanSize(n)
 }
