@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/medcode/medcode/coding"
+	"github.com/medcode/medcode/coding/internal/memo"
 	"github.com/medcode/medcode/coding/suggest/synonyms"
 
 	"github.com/medcode/medcode/index"
@@ -22,22 +23,19 @@ type Suggester struct {
 	cb  *coding.Codebook
 	syn *synonyms.Synonyms
 
-	mu    sync.Mutex
-	texts map[string]*codeText // release/code -> analysed text
-	idf   map[string]float64   // release/term -> inverse document frequency
-	fixes map[string]string    // release/term -> spelling correction ("" for none)
-	fams  map[string]string    // release/code -> 7th-character family base ("" for none)
-	// abbrevs: release/word -> expansion learned from the short titles
-	abbrevs map[string]string
-	belows  map[string][]string // release/header -> codes below it
-	// families: release/base -> a 7th-character family's members
-	families map[string]*familyCodes
-	stem     *index.Stemmer
+	// Each cache is keyed by release/code or release/term.
+	texts    memo.Map[*codeText]    // analysed text
+	idf      memo.Map[float64]      // inverse document frequency
+	fixes    memo.Map[string]       // spelling correction ("" for none)
+	fams     memo.Map[string]       // 7th-character family base ("" for none)
+	abbrevs  memo.Map[string]       // expansion learned from the short titles
+	belows   memo.Map[[]string]     // codes below a header
+	families memo.Map[*familyCodes] // a 7th-character family's members
 }
 
 // New prepares suggestion over the code book.
 func New(cb *coding.Codebook, syn *synonyms.Synonyms) *Suggester {
-	return &Suggester{cb: cb, syn: syn, texts: map[string]*codeText{}, idf: map[string]float64{}, fixes: map[string]string{}, fams: map[string]string{}, abbrevs: map[string]string{}, belows: map[string][]string{}, families: map[string]*familyCodes{}, stem: index.NewStemmer()}
+	return &Suggester{cb: cb, syn: syn}
 }
 
 // candidates is how many codes the text search hands to the ranking.
@@ -481,30 +479,22 @@ func (s *Suggester) analyse(rel string, sys codeset.System, rd *reading) error {
 // fix corrects a word the index does not know. Numbers and short words are
 // left alone: "3a" or "xr" are not typos of something else.
 func (s *Suggester) fix(rel, t string) (string, string, error) {
-	key := rel + "/" + t
-	s.mu.Lock()
-	fixed, seen := s.fixes[key]
-	s.mu.Unlock()
-	if !seen {
-		fixed = ""
-		if len(t) >= 5 && !hasDigit(t) {
-			df, err := s.cb.Index().DocFreq(rel, t)
-			if err != nil {
-				return "", "", err
-			}
-			if df == 0 {
-				c, ok, err := s.cb.Index().Correct(rel, t)
-				if err != nil {
-					return "", "", err
-				}
-				if ok {
-					fixed = c
-				}
-			}
+	fixed, err := s.fixes.Get(rel+"/"+t, func() (string, error) {
+		if len(t) < 5 || hasDigit(t) {
+			return "", nil
 		}
-		s.mu.Lock()
-		s.fixes[key] = fixed
-		s.mu.Unlock()
+		df, err := s.cb.Index().DocFreq(rel, t)
+		if err != nil || df > 0 {
+			return "", err
+		}
+		c, ok, err := s.cb.Index().Correct(rel, t)
+		if err != nil || !ok {
+			return "", err
+		}
+		return c, nil
+	})
+	if err != nil {
+		return "", "", err
 	}
 	if fixed == "" {
 		return t, "", nil
@@ -516,35 +506,22 @@ func (s *Suggester) fix(rel, t string) (string, string, error) {
 // for collision), for a word the code books' text does not hold itself:
 // a real word is never read as someone's contraction.
 func (s *Suggester) learned(rel, w string) (string, error) {
-	key := rel + "/" + w
-	s.mu.Lock()
-	exp, seen := s.abbrevs[key]
-	s.mu.Unlock()
-	if seen {
-		return exp, nil
-	}
-	exp, err := s.cb.Index().Abbrev(rel, w)
-	if err != nil {
-		return "", err
-	}
-	if exp != "" {
+	return s.abbrevs.Get(rel+"/"+w, func() (string, error) {
+		exp, err := s.cb.Index().Abbrev(rel, w)
+		if err != nil || exp == "" {
+			return "", err
+		}
 		toks, err := s.cb.Index().Analyze(rel, w)
 		if err != nil {
 			return "", err
 		}
 		for _, t := range toks {
-			if df, err := s.cb.Index().DocFreq(rel, t); err != nil {
+			if df, err := s.cb.Index().DocFreq(rel, t); err != nil || df > 0 {
 				return "", err
-			} else if df > 0 {
-				exp = ""
-				break
 			}
 		}
-	}
-	s.mu.Lock()
-	s.abbrevs[key] = exp
-	s.mu.Unlock()
-	return exp, nil
+		return exp, nil
+	})
 }
 
 func hasDigit(s string) bool {
@@ -552,24 +529,15 @@ func hasDigit(s string) bool {
 }
 
 func (s *Suggester) termIDF(rel, t string) (float64, error) {
-	key := rel + "/" + t
-	s.mu.Lock()
-	v, ok := s.idf[key]
-	s.mu.Unlock()
-	if ok {
-		return v, nil
-	}
-	df, err := s.cb.Index().DocFreq(rel, t)
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.cb.Index().DocCount(rel)
-	if err != nil {
-		return 0, err
-	}
-	v = math.Log(1 + float64(n)/float64(df+1))
-	s.mu.Lock()
-	s.idf[key] = v
-	s.mu.Unlock()
-	return v, nil
+	return s.idf.Get(rel+"/"+t, func() (float64, error) {
+		df, err := s.cb.Index().DocFreq(rel, t)
+		if err != nil {
+			return 0, err
+		}
+		n, err := s.cb.Index().DocCount(rel)
+		if err != nil {
+			return 0, err
+		}
+		return math.Log(1 + float64(n)/float64(df+1)), nil
+	})
 }

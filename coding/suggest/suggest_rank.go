@@ -390,24 +390,16 @@ const maxInherit = 60
 // below lists the codes under a header, or none when there are more than
 // maxInherit.
 func (s *Suggester) below(rel, code string) ([]string, error) {
-	key := rel + "/" + code
-	s.mu.Lock()
-	cs, ok := s.belows[key]
-	s.mu.Unlock()
-	if ok {
+	return s.belows.Get(rel+"/"+code, func() ([]string, error) {
+		cs, total, err := s.cb.Index().DescendantCodes(rel, code, maxInherit)
+		if err != nil {
+			return nil, err
+		}
+		if total > maxInherit || cs == nil {
+			cs = []string{}
+		}
 		return cs, nil
-	}
-	cs, total, err := s.cb.Index().DescendantCodes(rel, code, maxInherit)
-	if err != nil {
-		return nil, err
-	}
-	if total > maxInherit || cs == nil {
-		cs = []string{}
-	}
-	s.mu.Lock()
-	s.belows[key] = cs
-	s.mu.Unlock()
-	return cs, nil
+	})
 }
 
 // ancestors are the codes above an ICD-10-CM code, nearest first, down to
@@ -481,29 +473,20 @@ func (s *Suggester) familyBase(rel, code string) (string, error) {
 	if len(code) > 6 {
 		return "", nil
 	}
-	key := rel + "/" + code + "/family"
-	s.mu.Lock()
-	b, ok := s.fams[key]
-	s.mu.Unlock()
-	if ok {
-		return b, nil
-	}
-	below, err := s.cb.Index().BillableDescendants(rel, code, 40)
-	if err != nil {
-		return "", err
-	}
-	base := ""
-	for i, c := range below {
-		if len(c) != 7 || (i > 0 && c[:6] != base) {
-			base = ""
-			break
+	return s.fams.Get(rel+"/"+code, func() (string, error) {
+		below, err := s.cb.Index().BillableDescendants(rel, code, 40)
+		if err != nil {
+			return "", err
 		}
-		base = c[:6]
-	}
-	s.mu.Lock()
-	s.fams[key] = base
-	s.mu.Unlock()
-	return base, nil
+		base := ""
+		for i, c := range below {
+			if len(c) != 7 || (i > 0 && c[:6] != base) {
+				return "", nil
+			}
+			base = c[:6]
+		}
+		return base, nil
+	})
 }
 
 // family answers for a 7th-character family: the completion for the named
@@ -543,36 +526,28 @@ type familyCodes struct {
 
 // familyOf reads a family once: families recur in a batch's results.
 func (s *Suggester) familyOf(rel, base string) (*familyCodes, error) {
-	key := rel + "/" + base
-	s.mu.Lock()
-	fam := s.families[key]
-	s.mu.Unlock()
-	if fam != nil {
-		return fam, nil
-	}
-	// The suggest records have the titles and flags a family shows.
-	codes, err := s.cb.Index().BillableDescendants(rel, base, 0)
-	if err != nil {
-		return nil, err
-	}
-	cts, err := s.cb.Index().SuggestTexts(rel, append(codes, base))
-	if err != nil {
-		return nil, err
-	}
-	fam = &familyCodes{}
-	for i, ct := range cts {
-		switch {
-		case ct == nil:
-		case i == len(codes):
-			fam.head = ct.Entry
-		default:
-			fam.members = append(fam.members, ct.Entry)
+	return s.families.Get(rel+"/"+base, func() (*familyCodes, error) {
+		// The suggest records have the titles and flags a family shows.
+		codes, err := s.cb.Index().BillableDescendants(rel, base, 0)
+		if err != nil {
+			return nil, err
 		}
-	}
-	s.mu.Lock()
-	s.families[key] = fam
-	s.mu.Unlock()
-	return fam, nil
+		cts, err := s.cb.Index().SuggestTexts(rel, append(codes, base))
+		if err != nil {
+			return nil, err
+		}
+		fam := &familyCodes{}
+		for i, ct := range cts {
+			switch {
+			case ct == nil:
+			case i == len(codes):
+				fam.head = ct.Entry
+			default:
+				fam.members = append(fam.members, ct.Entry)
+			}
+		}
+		return fam, nil
+	})
 }
 
 func encounterMatches(title, enc string) bool {
@@ -591,18 +566,13 @@ func encounterMatches(title, enc string) bool {
 // codeText loads and analyses a code's texts once.
 func (s *Suggester) codeText(rel, code string) (*codeText, error) {
 	key := rel + "/" + code
-	s.mu.Lock()
-	ct, ok := s.texts[key]
-	s.mu.Unlock()
-	if ok {
+	if ct, ok := s.texts.Load(key); ok {
 		return ct, nil
 	}
 	if err := s.prefetch(rel, []string{code}); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	ct = s.texts[key]
-	s.mu.Unlock()
+	ct, _ := s.texts.Load(key)
 	return ct, nil
 }
 
@@ -610,13 +580,11 @@ func (s *Suggester) codeText(rel, code string) (*codeText, error) {
 // index: a page of candidates, not a transaction each.
 func (s *Suggester) prefetch(rel string, codes []string) error {
 	var missing []string
-	s.mu.Lock()
 	for _, c := range codes {
-		if _, ok := s.texts[rel+"/"+c]; !ok {
+		if _, ok := s.texts.Load(rel + "/" + c); !ok {
 			missing = append(missing, c)
 		}
 	}
-	s.mu.Unlock()
 	if len(missing) == 0 {
 		return nil
 	}
@@ -652,10 +620,8 @@ func (s *Suggester) prefetch(rel string, codes []string) error {
 			return err
 		}
 	}
-	s.mu.Lock()
 	for i, c := range missing {
-		s.texts[rel+"/"+c] = cts[i]
+		s.texts.Store(rel+"/"+c, cts[i])
 	}
-	s.mu.Unlock()
 	return nil
 }

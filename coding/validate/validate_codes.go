@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/medcode/medcode/coding"
+	"github.com/medcode/medcode/coding/internal/memo"
 	"github.com/medcode/medcode/coding/lookup"
 
 	"github.com/medcode/medcode/codeset"
@@ -68,12 +69,12 @@ func (s *SharedTables) table(rs relSet) *codeTable {
 // meets its code first, and never changes after.
 type codeTable struct {
 	relSet
-	ids       atomic.Uint32      // the last id given
-	dxRecords sharedMap[*dxCode] // by normalised code
-	pxRecords sharedMap[*pxCode]
+	ids       atomic.Uint32     // the last id given
+	dxRecords memo.Map[*dxCode] // by normalised code
+	pxRecords memo.Map[*pxCode]
 	// chains are the notes over the ICD-10-CM codes read and those above
 	// them, by code.
-	chains  sharedMap[*noteChain]
+	chains  memo.Map[*noteChain]
 	tabular tabular
 }
 
@@ -216,7 +217,7 @@ func (v *Validator) dxCode(t *localTable, s string) (*dxCode, error) {
 		// whole input line.
 		s = strings.Clone(s)
 		rec = &dxCode{bad: sealed(Finding{Rule: "dx-invalid", Severity: SeverityError, Codes: []string{s}, Message: err.Error()})}
-	} else if rec, err = t.dxRecords.get(code, func() (*dxCode, error) { return v.newDxCode(t.codeTable, code) }); err != nil {
+	} else if rec, err = t.dxRecords.Get(code, func() (*dxCode, error) { return v.newDxCode(t.codeTable, code) }); err != nil {
 		return nil, err
 	}
 	t.dx.put(s, rec)
@@ -336,7 +337,7 @@ func (v *Validator) pxCode(t *localTable, code string) (*pxCode, error) {
 	if rec, ok := t.px.get(code); ok {
 		return rec, nil
 	}
-	rec, err := t.pxRecords.get(code, func() (*pxCode, error) {
+	rec, err := t.pxRecords.Get(code, func() (*pxCode, error) {
 		return v.newPxCode(t.codeTable, strings.Clone(code)) // as dxCode
 	})
 	if err != nil {

@@ -106,7 +106,7 @@ type tabularBlock struct {
 // when the release lacks the code): those above it are read the first
 // time they are needed, and shared.
 func (v *Validator) chain(t *codeTable, code string, e *index.Entry) (*noteChain, error) {
-	return t.chains.get(code, func() (*noteChain, error) {
+	return t.chains.Get(code, func() (*noteChain, error) {
 		var l *noteLevel
 		if e != nil && e.Notes != nil {
 			l = newNoteLevel(codeset.DotICD(code), e.Notes)
@@ -123,7 +123,7 @@ func (v *Validator) chain(t *codeTable, code string, e *index.Entry) (*noteChain
 // shorter, or for a category those of its chapter and block.
 func (v *Validator) parentChain(t *codeTable, code string) (*noteChain, error) {
 	if p := codeset.ICDParent(code); p != "" {
-		if c, ok := t.chains.load(p); ok {
+		if c, ok := t.chains.Load(p); ok {
 			return c, nil
 		}
 		e, err := v.cb.Index().Get(t.icd.ID, p)
