@@ -384,11 +384,11 @@ func claimCanonicalDx(s string) bool {
 	return true
 }
 
-// claimPx reads one service line: the code, then modifiers after ':' or
-// '-', with units as "xN" (or "*N") after the code or at the end:
-// "J1100", "J1100x2:LT", "J1100:LT:59x2", "J1100-59". A bare upper-case
-// code takes a fast path.
-func claimPx(s string) (Procedure, error) {
+// ParseProcedure reads one service line, as claim files and the command
+// line write it: the code, then modifiers after ':' or '-', with units as
+// "xN" (or "*N") after the code or at the end: "J1100", "J1100x2:LT",
+// "J1100:LT:59x2", "J1100-59". A bare upper-case code takes a fast path.
+func ParseProcedure(s string) (Procedure, error) {
 	t := claimTrim(s)
 	if len(t) == 5 && claimUpperAlnum(t) {
 		return Procedure{Code: t, Units: 1}, nil

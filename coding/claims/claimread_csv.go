@@ -628,7 +628,7 @@ func (l *csvLayout) fillPx(c *Claim, f []string, m *ClaimSlabs) error {
 			c.Px = m.lines.cut(len(lines))[:0]
 		}
 		for _, s := range lines {
-			p, err := claimPx(s)
+			p, err := ParseProcedure(s)
 			if err != nil {
 				return l.colErr(l.pxList, err)
 			}
@@ -644,7 +644,7 @@ func (l *csvLayout) fillPx(c *Claim, f []string, m *ClaimSlabs) error {
 			}
 			continue
 		}
-		p, err := claimPx(code)
+		p, err := ParseProcedure(code)
 		if err != nil {
 			return l.colErr(pc.code, err)
 		}

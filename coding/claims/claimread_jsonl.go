@@ -118,7 +118,7 @@ func (ps *jsonlPxs) unmarshal(b []byte) error {
 			return err
 		}
 		for _, l := range claimSplit(s, nil) {
-			p, err := claimPx(l)
+			p, err := ParseProcedure(l)
 			if err != nil {
 				return err
 			}
@@ -138,7 +138,7 @@ func (ps *jsonlPxs) unmarshal(b []byte) error {
 			if err := json.Unmarshal(it, &s); err != nil {
 				return err
 			}
-			p, err := claimPx(s)
+			p, err := ParseProcedure(s)
 			if err != nil {
 				return fmt.Errorf("line %d: %w", i+1, err)
 			}
@@ -149,7 +149,7 @@ func (ps *jsonlPxs) unmarshal(b []byte) error {
 		if err := json.Unmarshal(it, &jp); err != nil {
 			return fmt.Errorf("line %d: want \"J1100x2:LT\" or {\"code\":\"J1100\",\"units\":2,\"modifiers\":[\"LT\"]}", i+1)
 		}
-		p, err := claimPx(jp.Code)
+		p, err := ParseProcedure(jp.Code)
 		if err != nil {
 			return fmt.Errorf("line %d: %w", i+1, err)
 		}

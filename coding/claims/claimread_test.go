@@ -354,13 +354,13 @@ func TestClaimParsePx(t *testing.T) {
 		{"J1100x2x", "ERR"},
 		{"", "ERR"},
 	} {
-		p, err := claimPx(tc.in)
+		p, err := ParseProcedure(tc.in)
 		got := "ERR"
 		if err == nil {
 			got = strings.TrimPrefix(crClaimLine(&Claim{Px: []Procedure{p}}), "- age=- - dx= px=")
 		}
 		if got != tc.want {
-			t.Errorf("claimPx(%q) = %q (%v), want %q", tc.in, got, err, tc.want)
+			t.Errorf("ParseProcedure(%q) = %q (%v), want %q", tc.in, got, err, tc.want)
 		}
 	}
 }

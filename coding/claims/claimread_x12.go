@@ -463,13 +463,13 @@ func (c *x12Claim) service(els []string, n int, comp byte, seg string, el, units
 		c.fail(n, fmt.Errorf("%s: no procedure code", name))
 		return
 	}
-	p, err := claimPx(code)
+	p, err := ParseProcedure(code)
 	if err != nil {
 		c.fail(n, fmt.Errorf("%s: %w", name, err))
 		return
 	}
 	if p.Units != 1 || p.Code != strings.ToUpper(code) {
-		// claimPx reads "J1100x2"; an X12 code is the code alone.
+		// ParseProcedure reads "J1100x2"; an X12 code is the code alone.
 		c.fail(n, fmt.Errorf("%s: invalid procedure code %q", name, code))
 		return
 	}
