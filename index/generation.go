@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/medcode/medcode/codeset"
 )
@@ -195,18 +194,11 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 }
 
 func lock(dataDir string) (func(), error) {
-	f, err := os.OpenFile(filepath.Join(dataDir, lockName), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
+	unlock, err := LockFile(filepath.Join(dataDir, lockName))
+	if errors.Is(err, ErrLocked) {
 		return nil, ErrLoadRunning
 	}
-	return func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	}, nil
+	return unlock, err
 }
 
 // currentDir resolves the live generation, "" when there is none.

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/medcode/medcode/coding"
@@ -240,16 +239,12 @@ func loadErr(cache, name string, err error, done []string) error {
 
 // lockCache keeps two pulls from writing the same files.
 func lockCache(dir string) (func(), error) {
-	f, err := os.OpenFile(filepath.Join(dir, "pull.lock"), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
+	unlock, err := index.LockFile(filepath.Join(dir, "pull.lock"))
+	switch {
+	case errors.Is(err, index.ErrLocked):
+		return nil, coding.Errorf("wait for it to finish", "another pull is running on %s", dir)
+	case err != nil:
 		return nil, fmt.Errorf("cache folder %s: %w", dir, unwrapPath(err))
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		return nil, coding.Errorf("wait for it to finish", "another pull is running on %s", dir)
-	}
-	return func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	}, nil
+	return unlock, nil
 }
