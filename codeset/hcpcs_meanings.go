@@ -39,10 +39,10 @@ func HCPCSBETOSMeaning(code string) string { return lookupMeaning(hcpcsBETOS, co
 // perform any of the tests in its subgroups (110, 120, ...).
 func HCPCSLabCertMeaning(code string) string { return lookupMeaning(hcpcsLabCert, code) }
 
-// HCPCSMOGPolicyMeaning spells out a MOG payment policy indicator (column
+// hcpcsMOGPolicyMeaning spells out a MOG payment policy indicator (column
 // 244), which tells whether a code is subject to an ASC facility fee, to a
 // separate fee under another provision of Medicare, or to no fee at all.
-func HCPCSMOGPolicyMeaning(code string) string { return lookupMeaning(hcpcsMOGPolicy, code) }
+func hcpcsMOGPolicyMeaning(code string) string { return lookupMeaning(hcpcsMOGPolicy, code) }
 
 func lookupMeaning(table map[string]string, code string) string {
 	return table[strings.TrimSpace(code)]

@@ -35,7 +35,7 @@ func TestHCPCSMeaningKnown(t *testing.T) {
 		{"BETOS trimmed", HCPCSBETOSMeaning, "Z2", "Undefined codes"},
 		{"lab cert", HCPCSLabCertMeaning, "010", "Histocompatibility testing"},
 		{"lab cert", HCPCSLabCertMeaning, "510", "ABO group & Rh type"},
-		{"MOG policy", HCPCSMOGPolicyMeaning, "9", "ASC payment not applicable"},
+		{"MOG policy", hcpcsMOGPolicyMeaning, "9", "ASC payment not applicable"},
 		// Unknown codes come back empty so the caller shows the raw code.
 		{"coverage unknown", HCPCSCoverageMeaning, "X", ""},
 		{"coverage blank", HCPCSCoverageMeaning, " ", ""},
@@ -43,7 +43,7 @@ func TestHCPCSMeaningKnown(t *testing.T) {
 		{"action lower case", HCPCSActionMeaning, "n", ""},
 		{"BETOS unknown", HCPCSBETOSMeaning, "Q9X", ""},
 		{"lab cert unknown", HCPCSLabCertMeaning, "10", ""},
-		{"MOG policy unknown", HCPCSMOGPolicyMeaning, "5", ""},
+		{"MOG policy unknown", hcpcsMOGPolicyMeaning, "5", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"/"+tt.code, func(t *testing.T) {
@@ -115,7 +115,7 @@ func TestHCPCSMeaningRealFile(t *testing.T) {
 		{"multiple pricing indicator", HCPCSMultiPricingMeaning, 128, 128, 1},
 		{"lab certification", HCPCSLabCertMeaning, 181, 204, 3},
 		{"coverage", HCPCSCoverageMeaning, 230, 230, 1},
-		{"MOG payment policy", HCPCSMOGPolicyMeaning, 244, 244, 1},
+		{"MOG payment policy", hcpcsMOGPolicyMeaning, 244, 244, 1},
 		{"BETOS", HCPCSBETOSMeaning, 257, 259, 3},
 		{"type of service", HCPCSTypeOfServiceMeaning, 261, 265, 1},
 		{"action", HCPCSActionMeaning, 293, 293, 1},

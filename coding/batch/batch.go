@@ -21,7 +21,7 @@ const (
 	StatusUnreadable = "unreadable"
 )
 
-// BatchResult is one input record's outcome, in input order. Field names
+// Result is one input record's outcome, in input order. Field names
 // are part of the JSON Lines output.
 type Result struct {
 	Seq      int                `json:"seq"`
@@ -38,7 +38,7 @@ type Result struct {
 	checks []validate.Check
 }
 
-// BatchSummary totals a batch run. Field names are part of the JSON output.
+// Summary totals a batch run. Field names are part of the JSON output.
 type Summary struct {
 	Claims       int            `json:"claims"`
 	Clean        int            `json:"clean"`
@@ -60,7 +60,7 @@ type CodeCount struct {
 	Count int    `json:"count"`
 }
 
-// BatchOptions tune a batch run.
+// Options tune a batch run.
 type Options struct {
 	Packs    []*validate.RulePack
 	Settings validate.Settings
@@ -295,7 +295,7 @@ func validateRecord(v *validate.Validator, rep *validate.Report, res *Result, r 
 	return nil
 }
 
-// NewBatchSummary is an empty summary, for totalling several runs with Merge.
+// NewSummary is an empty summary, for totalling several runs with Merge.
 func NewSummary() *Summary { return newSummary() }
 
 // Merge adds another run's totals, as of the whole of both runs (the

@@ -21,15 +21,15 @@ import (
 //
 //   - "csv": delimited text with a header line; the delimiter (comma, tab,
 //     '|' or ';') is detected from the header. The default layout is
-//     described at NewClaimReader; a ColumnMap describes any other layout.
+//     described at NewReader; a ColumnMap describes any other layout.
 //   - "jsonl": JSON Lines, one claim object per line.
 //   - "x12": ASC X12 837P (005010X222A1) and 837I (005010X223A2).
 //
-// Every input record becomes a ClaimRecord, numbered in input order; a
+// Every input record becomes a Record, numbered in input order; a
 // record that cannot be read carries the reason and its place in the file,
 // and reading goes on with the next one.
 
-// ClaimRecord is one input record: a claim, or why it could not be read.
+// Record is one input record: a claim, or why it could not be read.
 type Record struct {
 	Seq    int    // 1-based record number in input order across the file
 	Source string // file name ("-" for stdin)
@@ -50,9 +50,9 @@ func (r *Record) Where() string {
 	return r.Source + ": " + r.Pos
 }
 
-// ClaimReader yields the records of a claim file. Next returns io.EOF at the
+// Reader yields the records of a claim file. Next returns io.EOF at the
 // end. Any other error is fatal (reading failed); a record that cannot be
-// read comes back as a ClaimRecord with Err set, and the next call goes on.
+// read comes back as a Record with Err set, and the next call goes on.
 type Reader interface {
 	Next() (*Record, error)
 }
@@ -136,7 +136,7 @@ func csvDetectDelimiter(line []byte) (rune, int) {
 	return rune(cands[best]), counts[best]
 }
 
-// NewClaimReader reads claims from r in the given format: "csv" (also
+// NewReader reads claims from r in the given format: "csv" (also
 // "tsv"), "jsonl" (also "ndjson"), "x12" (also "837"), or "" / "auto" to
 // detect it from the content. source names the input in records ("-" for
 // stdin). m, for CSV only, maps the columns of a layout other than the

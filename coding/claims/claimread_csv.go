@@ -19,7 +19,7 @@ import (
 )
 
 // ColumnMap describes a CSV layout other than the default one (see
-// NewClaimReader): which column holds what, and whether consecutive rows
+// NewReader): which column holds what, and whether consecutive rows
 // with the same claim id are the service lines of one claim. It is written
 // in YAML and read with LoadColumnMap:
 //
@@ -758,7 +758,7 @@ func csvFirstLine(br *bufio.Reader) ([]byte, error) {
 	return b, nil
 }
 
-func (r *csvClaimReader) cutFrom(m *ClaimSlabs) { r.mem = m }
+func (r *csvClaimReader) CutFrom(m *ClaimSlabs) { r.mem = m }
 
 func (r *csvClaimReader) emit(rec *Record) *Record {
 	r.seq++

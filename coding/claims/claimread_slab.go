@@ -2,7 +2,7 @@ package claims
 
 import "time"
 
-// claimSlabs are the slabs a reader cuts its records from.
+// ClaimSlabs are the slabs a reader cuts its records from.
 type ClaimSlabs struct {
 	records Slab[Record]
 	claims  Slab[Claim]
@@ -12,14 +12,14 @@ type ClaimSlabs struct {
 	tmp     []string // scratch
 }
 
-// newReusableSlabs are slabs to reset once their records are done with.
+// NewReusableSlabs are slabs to reset once their records are done with.
 func NewReusableSlabs() *ClaimSlabs {
 	m := &ClaimSlabs{}
 	m.records.Reusable, m.claims.Reusable, m.ages.Reusable, m.codes.Reusable, m.lines.Reusable = true, true, true, true, true
 	return m
 }
 
-// reset reuses the slabs: no record cut from them may be used after.
+// Reset reuses the slabs: no record cut from them may be used after.
 func (m *ClaimSlabs) Reset() {
 	m.records.Reset()
 	m.claims.Reset()
@@ -28,7 +28,7 @@ func (m *ClaimSlabs) Reset() {
 	m.lines.Reset()
 }
 
-// slabReader is a reader that can cut its records from slabs it is
+// SlabReader is a reader that can cut its records from slabs it is
 // handed, from the next record on: a batch hands it a chunk's, and reuses
 // them once the chunk's results are written.
 type SlabReader interface {

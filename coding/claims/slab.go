@@ -1,6 +1,6 @@
 package claims
 
-// slab cuts small slices out of larger blocks, so that a claim's parts (the
+// Slab cuts small slices out of larger blocks, so that a claim's parts (the
 // record, the claim, its diagnoses and lines, its findings) cost an
 // allocation per few hundred claims instead of one each: at batch speed,
 // allocating was a fifth of reading a claim. Each cut is capped: appending
@@ -13,7 +13,7 @@ package claims
 // has next to nothing to do.
 type Slab[T any] struct {
 	cur []T // the block being cut
-	// reusable slabs keep the blocks they cut, for reset to hand back.
+	// Reusable slabs keep the blocks they cut, for reset to hand back.
 	Reusable bool
 	used     [][]T // blocks cut since the last reset, before cur
 	free     [][]T // blocks to cut again
@@ -55,7 +55,7 @@ func (s *Slab[T]) cut(n int) []T {
 // one returns a new zero T.
 func (s *Slab[T]) one() *T { return &s.cut(1)[0] }
 
-// room is an empty slice with room for at least n elements, to append to
+// Room is an empty slice with room for at least n elements, to append to
 // and then keep.
 func (s *Slab[T]) Room(n int) []T {
 	if cap(s.cur)-len(s.cur) < n {
@@ -64,7 +64,7 @@ func (s *Slab[T]) Room(n int) []T {
 	return s.cur[len(s.cur):]
 }
 
-// keep takes what was appended to room: in place, it becomes a cut of the
+// Keep takes what was appended to room: in place, it becomes a cut of the
 // slab; if it outgrew the room, append has moved it to an array of its own.
 func (s *Slab[T]) Keep(used []T) []T {
 	if cap(used) != cap(s.cur)-len(s.cur) {
@@ -74,7 +74,7 @@ func (s *Slab[T]) Keep(used []T) []T {
 	return used[:len(used):len(used)]
 }
 
-// reset makes a reusable slab cut its blocks again, zeroed: no cut it made
+// Reset makes a reusable slab cut its blocks again, zeroed: no cut it made
 // may be used after.
 func (s *Slab[T]) Reset() {
 	if s.cur != nil {

@@ -295,7 +295,7 @@ func addNotes(v *CodeView, from string, n *codeset.Notes) {
 	add("seventh_character_note", n.SevenChrNote)
 }
 
-// nearestICD offers valid codes for an input that is not a code: the
+// NearestICD offers valid codes for an input that is not a code: the
 // longest existing prefix when it is billable ("E11.99" -> E11.9), else
 // the billable codes under it ("S72.001" -> S72.001A, ...); a missing
 // placeholder X is put in ("W19A" -> W19.XXXA).

@@ -111,19 +111,19 @@ func hcpcsValidity(r *codeset.HCPCSRecord, rel *index.ReleaseInfo, date time.Tim
 	return val
 }
 
-// addedReason, terminatedReason and laterChanges are the parts of the
+// AddedReason, terminatedReason and laterChanges are the parts of the
 // reason a code is not in effect; a validator writes them once per code.
 func AddedReason(r *codeset.HCPCSRecord) string {
 	return fmt.Sprintf("added %s, after the date of service", day(r.Added))
 }
 
-// terminatedReason: CMS gives the last day a code is in effect, not the
+// TerminatedReason: CMS gives the last day a code is in effect, not the
 // first day it is not.
 func TerminatedReason(r *codeset.HCPCSRecord) string {
 	return fmt.Sprintf("terminated: last in effect %s", day(r.Terminated))
 }
 
-// laterChanges notes that a date of service is past the release.
+// LaterChanges notes that a date of service is past the release.
 func LaterChanges(rel *index.ReleaseInfo) string {
 	return fmt.Sprintf(" (as of %s; later changes are not loaded)", rel.Release)
 }

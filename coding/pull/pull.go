@@ -23,7 +23,7 @@ import (
 // release asked for is complete and verified before the first load starts,
 // so a failed download never touches the index.
 
-// PullRequest is what `medcode pull` asks for.
+// Request is what `medcode pull` asks for.
 type Request struct {
 	// Catalog lists the releases; nil means the built-in catalogue.
 	Catalog *codeset.Catalog
@@ -39,7 +39,7 @@ type Request struct {
 	// IncludeLicensed tries the releases the publisher serves only after a
 	// licence click-through; they are skipped otherwise.
 	IncludeLicensed bool
-	// Client fetches the files; nil means NewPullClient().
+	// Client fetches the files; nil means NewClient().
 	Client *http.Client
 	// Now is the clock that decides which releases are current; nil means
 	// time.Now.
@@ -53,7 +53,7 @@ type Request struct {
 	LoadProgress func(index.Progress)
 }
 
-// PullReport says what a pull fetched and loaded.
+// Report says what a pull fetched and loaded.
 type Report struct {
 	Plan     *Plan            `json:"plan"`
 	Files    []*PulledFile    `json:"files"`

@@ -27,7 +27,7 @@ type DownloadProgress struct {
 	Total   int64
 }
 
-// NewPullClient is the HTTP client pull uses by default: every stage of a
+// NewClient is the HTTP client pull uses by default: every stage of a
 // request has a time limit, the proxy comes from the environment, and a
 // redirect may not leave https.
 func NewClient() *http.Client {

@@ -29,7 +29,7 @@ type ReleaseStatus struct {
 	Cached int `json:"cached_files"`
 }
 
-// PullList tells what the catalogue knows and what is loaded.
+// List tells what the catalogue knows and what is loaded.
 func List(dataDir string, req Request) (*CatalogStatus, error) {
 	cat, err := req.catalog()
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"github.com/medcode/medcode/index"
 )
 
-// PullPlan is what a pull will do.
+// Plan is what a pull will do.
 type Plan struct {
 	Catalog        string `json:"catalog"`
 	CatalogUpdated string `json:"catalog_updated,omitempty"`
@@ -69,7 +69,7 @@ type PlannedFile struct {
 	local bool // Source is a file in a mirror folder
 }
 
-// PullSkip is a release a pull leaves out, and why.
+// Skip is a release a pull leaves out, and why.
 type Skip struct {
 	Release string `json:"release"`
 	Reason  string `json:"reason"`
@@ -93,7 +93,7 @@ func loadedReleases(dataDir string) (map[string]bool, error) {
 	return out, nil
 }
 
-// PlanPull works out what a pull would fetch, and from where, without
+// NewPlan works out what a pull would fetch, and from where, without
 // fetching anything.
 func NewPlan(dataDir string, req Request) (*Plan, error) {
 	cat, err := req.catalog()

@@ -6,7 +6,7 @@ import (
 	"github.com/medcode/medcode/coding/lookup"
 )
 
-// SuggestOptions are the knobs of Suggest.
+// Options are the knobs of Suggest.
 type Options struct {
 	// System limits suggestions to one code system; "" searches all.
 	System codeset.System
@@ -34,7 +34,7 @@ type Suggestion struct {
 	Completions []lookup.Brief `json:"completions,omitempty"`
 }
 
-// SuggestResult is the answer to one query.
+// Result is the answer to one query.
 type Result struct {
 	Query   string       `json:"query"`
 	Results []Suggestion `json:"results"`

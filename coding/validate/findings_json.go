@@ -54,7 +54,7 @@ var jsonSafe = func() (t [256]bool) {
 	return t
 }()
 
-// appendJSONString quotes s as encoding/json does with HTML escaping off:
+// AppendJSONString quotes s as encoding/json does with HTML escaping off:
 // control characters, quotes and backslashes escaped, invalid UTF-8 as
 // U+FFFD, and U+2028 and U+2029 escaped for JavaScript's sake.
 func AppendJSONString(b []byte, s string) []byte {

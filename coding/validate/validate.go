@@ -67,7 +67,7 @@ func (v *Validator) Validate(c *claims.Claim) (*Report, error) {
 	return rep, nil
 }
 
-// check adds the findings and checks of a claim to rep.
+// Check adds the findings and checks of a claim to rep.
 func (v *Validator) Check(rep *Report, c *claims.Claim) error {
 	dy, err := v.day(c.Date)
 	if err != nil {

@@ -43,7 +43,7 @@ type serviceDay struct {
 	date, hcpLate string
 }
 
-// sharedTables are the code tables of a run, one per set of releases,
+// SharedTables are the code tables of a run, one per set of releases,
 // shared by its validators.
 type SharedTables struct {
 	mu sync.Mutex

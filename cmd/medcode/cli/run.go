@@ -84,12 +84,12 @@ command takes --json.
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
 	root.PersistentFlags().StringVar(&f.DataDir, "data-dir", "", "index directory (default $MEDCODE_HOME, else $XDG_DATA_HOME/medcode)")
-	root.AddCommand(load.NewCmdLoad(f, nil))
-	root.AddCommand(pull.NewCmdPull(f, nil))
-	root.AddCommand(show.NewCmdShow(f, nil))
-	root.AddCommand(info.NewCmdInfo(f, nil))
-	root.AddCommand(suggest.NewCmdSuggest(f, nil))
-	root.AddCommand(validate.NewCmdValidate(f, nil))
+	root.AddCommand(load.NewCmdLoad(f))
+	root.AddCommand(pull.NewCmdPull(f))
+	root.AddCommand(show.NewCmdShow(f))
+	root.AddCommand(info.NewCmdInfo(f))
+	root.AddCommand(suggest.NewCmdSuggest(f))
+	root.AddCommand(validate.NewCmdValidate(f))
 	root.AddCommand(rules.NewCmdRules(f))
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root

@@ -22,13 +22,13 @@ type synonymFile struct {
 // Synonyms expands clinical shorthand. Keys are lower-case phrases of one
 // or more words, matched on word boundaries.
 type Synonyms struct {
-	// abbrev maps a phrase to its meanings; several meanings make it
+	// Abbrev maps a phrase to its meanings; several meanings make it
 	// ambiguous, and each is searched. An empty list drops the phrase
 	// ("r/o": a ruled-out condition is not coded).
 	Abbrev map[string][]string
-	// equiv maps a phrase to the phrases it can stand for.
+	// Equiv maps a phrase to the phrases it can stand for.
 	Equiv map[string][]string
-	// maxWords is the longest key, for phrase matching.
+	// MaxWords is the longest key, for phrase matching.
 	MaxWords int
 }
 
@@ -114,7 +114,7 @@ func (s *Synonyms) addFile(f synonymFile, name string) error {
 	return nil
 }
 
-// inflectedFrom is the synonym-group word a query word inflects
+// InflectedFrom is the synonym-group word a query word inflects
 // ("bruised", "bruises", "bruising": "bruise"), or "". Groups list base
 // forms; charts write every form.
 func (s *Synonyms) InflectedFrom(w string) string {
@@ -148,7 +148,7 @@ func normPhrase(s string) string {
 	return strings.Join(QueryWords(s), " ")
 }
 
-// queryWords splits text into lower-case words, keeping the slash forms
+// QueryWords splits text into lower-case words, keeping the slash forms
 // charts use ("w/", "w/o", "s/p", "h/o") and stage forms ("3a") whole.
 func QueryWords(s string) []string {
 	s = strings.ToLower(s)

@@ -27,17 +27,14 @@ type Report struct {
 	Releases []*coding.ReleaseInfo `json:"releases"`
 }
 
-// NewCmdInfo builds the command; runF replaces runInfo in tests.
-func NewCmdInfo(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+// NewCmdInfo builds the command.
+func NewCmdInfo(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "info",
 		Short: "Tell which releases and files are loaded",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
 			return runInfo(opts)
 		},
 	}

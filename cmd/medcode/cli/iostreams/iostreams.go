@@ -44,9 +44,6 @@ func (s *IOStreams) IsStdoutTTY() bool { return s.outTTY }
 // IsStderrTTY reports whether progress can be drawn.
 func (s *IOStreams) IsStderrTTY() bool { return s.errTTY }
 
-// ColorEnabled reports whether stdout output may be styled.
-func (s *IOStreams) ColorEnabled() bool { return s.color }
-
 // Styles returns the styles for stdout: real ones on a colour terminal, and
 // pass-through ones otherwise so piped output stays plain and stable.
 func (s *IOStreams) Styles() Styles {

@@ -20,8 +20,8 @@ type Options struct {
 	JSON    bool
 }
 
-// NewCmdLoad builds the command; runF replaces runLoad in tests.
-func NewCmdLoad(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+// NewCmdLoad builds the command.
+func NewCmdLoad(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "load PATH...",
@@ -48,9 +48,6 @@ when everything succeeded, so a failed load leaves the previous one working.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Paths = args
-			if runF != nil {
-				return runF(opts)
-			}
 			return runLoad(opts)
 		},
 	}

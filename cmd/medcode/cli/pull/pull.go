@@ -35,13 +35,13 @@ type Options struct {
 	IncludeLicensed bool
 
 	// Client and Now replace the HTTP client and the clock in tests; nil
-	// means coding.NewPullClient() and time.Now.
+	// means coding.NewClient() and time.Now.
 	Client *http.Client
 	Now    func() time.Time
 }
 
-// NewCmdPull builds the command; runF replaces runPull in tests.
-func NewCmdPull(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+// NewCmdPull builds the command.
+func NewCmdPull(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "pull",
@@ -78,9 +78,6 @@ each file at the catalogue's mirror path (icd10cm/2026/<file>.zip).`,
 		RunE: func(*cobra.Command, []string) error {
 			if err := check(opts); err != nil {
 				return err
-			}
-			if runF != nil {
-				return runF(opts)
 			}
 			return runPull(opts)
 		},

@@ -23,8 +23,8 @@ type Options struct {
 	JSON    bool
 }
 
-// NewCmdShow builds the command; runF replaces runShow in tests.
-func NewCmdShow(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+// NewCmdShow builds the command.
+func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "show CODE...",
@@ -48,9 +48,6 @@ Exits 1 when any code is not found.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Codes = args
-			if runF != nil {
-				return runF(opts)
-			}
 			return runShow(opts)
 		},
 	}

@@ -37,8 +37,8 @@ type Options struct {
 	JSON      bool
 }
 
-// NewCmdSuggest builds the command; runF replaces runSuggest in tests.
-func NewCmdSuggest(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+// NewCmdSuggest builds the command.
+func NewCmdSuggest(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{IO: f.IO, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "suggest TEXT",
@@ -71,9 +71,6 @@ JSON object per line in input order: {"query", "results": [{"code",
 		},
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Query = strings.Join(args, " ")
-			if runF != nil {
-				return runF(opts)
-			}
 			return runSuggest(opts)
 		},
 	}

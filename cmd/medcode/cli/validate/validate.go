@@ -39,8 +39,8 @@ type Options struct {
 	Summary bool
 }
 
-// NewCmdValidate builds the command; runF replaces runValidate in tests.
-func NewCmdValidate(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+// NewCmdValidate builds the command.
+func NewCmdValidate(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{IO: f.IO, Factory: f, Age: -1}
 	cmd := &cobra.Command{
 		Use:   "validate (--dx CODES [--px LINES] | FILE...)",
@@ -79,9 +79,6 @@ findings, 2 usage or input failure, including any unreadable record.`,
   medcode validate --dx O80 --sex M --rules payer.yaml`,
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Files = args
-			if runF != nil {
-				return runF(opts)
-			}
 			return runValidate(opts)
 		},
 	}
