@@ -1,5 +1,3 @@
-// Package memo remembers values worked out once and read many times by
-// goroutines that share them.
 package memo
 
 import "sync"

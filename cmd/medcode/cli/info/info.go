@@ -1,4 +1,3 @@
-// Package info implements `medcode info`.
 package info
 
 import (

@@ -1,4 +1,3 @@
-// Package load implements `medcode load`.
 package load
 
 import (

@@ -1,5 +1,3 @@
-// Package pull implements `medcode pull`, the one command that uses the
-// network.
 package pull
 
 import (

@@ -1,4 +1,3 @@
-// Package rules implements `medcode rules`.
 package rules
 
 import (

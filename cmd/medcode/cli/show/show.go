@@ -1,4 +1,3 @@
-// Package show implements `medcode show`.
 package show
 
 import (

@@ -1,4 +1,3 @@
-// Package suggest implements `medcode suggest`.
 package suggest
 
 import (

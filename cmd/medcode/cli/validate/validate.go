@@ -1,4 +1,3 @@
-// Package validate implements `medcode validate` for one claim.
 package validate
 
 import (

@@ -1,0 +1,2 @@
+// Package info implements `medcode info`.
+package info

@@ -1,0 +1,2 @@
+// Package load implements `medcode load`.
+package load

@@ -1,0 +1,2 @@
+// Package rules implements `medcode rules`.
+package rules

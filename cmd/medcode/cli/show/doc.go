@@ -1,0 +1,2 @@
+// Package show implements `medcode show`.
+package show

@@ -1,0 +1,2 @@
+// Package suggest implements `medcode suggest`.
+package suggest

@@ -1,0 +1,2 @@
+// Package validate implements `medcode validate` for one claim.
+package validate

@@ -1,0 +1,2 @@
+// Command medcode is the medical coding assistant's command line.
+package main
