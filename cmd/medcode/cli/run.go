@@ -13,6 +13,7 @@ import (
 	"github.com/medcode/medcode/cmd/medcode/cli/info"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
 	"github.com/medcode/medcode/cmd/medcode/cli/load"
+	"github.com/medcode/medcode/cmd/medcode/cli/man"
 	"github.com/medcode/medcode/cmd/medcode/cli/pull"
 	"github.com/medcode/medcode/cmd/medcode/cli/rules"
 	"github.com/medcode/medcode/cmd/medcode/cli/show"
@@ -89,7 +90,7 @@ command takes --json.
 	root.AddCommand(suggest.NewCmdSuggest(f))
 	root.AddCommand(validate.NewCmdValidate(f))
 	root.AddCommand(rules.NewCmdRules(f))
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(man.NewCmdMan(f))
 	return root
 }
 
