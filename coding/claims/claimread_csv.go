@@ -452,7 +452,9 @@ func csvMappedLayout(header []string, m *ColumnMap) (*csvLayout, error) {
 			}
 		}
 		if found < 0 {
-			return -1, fmt.Errorf("%s:%d: %s column %q is not in the header (%s)", m.Source, m.lines[key], key, col, crClip(strings.Join(header, ", "), 200))
+			// The header is not quoted: a file without one starts with a
+			// patient's record.
+			return -1, fmt.Errorf("%s:%d: %s column %q is not in the header (%d columns)", m.Source, m.lines[key], key, col, len(header))
 		}
 		return found, nil
 	}
@@ -521,7 +523,7 @@ func csvSeparatorSplit(sep string) func(string) []string {
 }
 
 func (l *csvLayout) colErr(col int, err error) error {
-	return fmt.Errorf("%s: %w", strings.TrimSpace(l.names[col]), err)
+	return fmt.Errorf("%s: %w", excerpt(strings.TrimSpace(l.names[col])), err)
 }
 
 // fill reads one row into c: the claim's own fields from its first row,
@@ -640,7 +642,7 @@ func (l *csvLayout) fillPx(c *Claim, f []string, m *ClaimSlabs) error {
 		code := claimTrim(f[pc.code])
 		if code == "" {
 			if pc.units >= 0 && claimTrim(f[pc.units]) != "" {
-				return fmt.Errorf("%s: no procedure code, but %s is %q", strings.TrimSpace(l.names[pc.code]), strings.TrimSpace(l.names[pc.units]), f[pc.units])
+				return fmt.Errorf("%s: no procedure code, but %s is %q", strings.TrimSpace(l.names[pc.code]), strings.TrimSpace(l.names[pc.units]), excerpt(f[pc.units]))
 			}
 			continue
 		}
@@ -683,7 +685,10 @@ type csvClaimReader struct {
 	l      *csvLayout
 	seq    int
 	group  *csvGroup // the claim being built from consecutive rows
-	done   bool
+	// queued is an unreadable row that ended a group, to come next.
+	queued  *Record
+	done    bool
+	skipped int // lines in no record: the header, blank rows
 }
 
 type csvGroup struct {
@@ -695,7 +700,7 @@ type csvGroup struct {
 }
 
 // newCSVClaimReader reads the header; delim 0 is detected from it.
-func newCSVClaimReader(br *bufio.Reader, source string, m *ColumnMap, delim rune) (Reader, error) {
+func newCSVClaimReader(br *bufio.Reader, source string, m *ColumnMap, delim rune) (*csvClaimReader, error) {
 	if delim == 0 {
 		line, err := csvFirstLine(br)
 		if err != nil {
@@ -715,7 +720,7 @@ func newCSVClaimReader(br *bufio.Reader, source string, m *ColumnMap, delim rune
 	var header []string
 	var headerLine int
 	for {
-		h, line, _, err := rs.read()
+		h, line, last, _, bad, err := rs.read()
 		if err == io.EOF {
 			r.done = true
 			return r, nil
@@ -723,6 +728,10 @@ func newCSVClaimReader(br *bufio.Reader, source string, m *ColumnMap, delim rune
 		if err != nil {
 			return nil, fmt.Errorf("%s: header: %w", source, err)
 		}
+		if bad != nil {
+			return nil, fmt.Errorf("%s: line %d: header: %w", source, line, bad)
+		}
+		r.skipped += last - line + 1
 		if !csvBlankRow(h) {
 			header, headerLine = h, line
 			break
@@ -760,6 +769,10 @@ func csvFirstLine(br *bufio.Reader) ([]byte, error) {
 
 func (r *csvClaimReader) CutFrom(m *ClaimSlabs) { r.mem = m }
 
+func (r *csvClaimReader) tally() Tally {
+	return Tally{Lines: r.rs.line, Skipped: r.skipped + r.rs.blank}
+}
+
 func (r *csvClaimReader) emit(rec *Record) *Record {
 	r.seq++
 	rec.Seq = r.seq
@@ -768,10 +781,12 @@ func (r *csvClaimReader) emit(rec *Record) *Record {
 }
 
 func (r *csvClaimReader) Next() (*Record, error) {
+	if rec := r.queued; rec != nil {
+		r.queued = nil
+		return r.emit(rec), nil
+	}
 	for !r.done {
-		// With lazy quotes, any text is a record: an error is one of
-		// reading.
-		f, line, pos, err := r.rs.read()
+		f, line, last, pos, bad, err := r.rs.read()
 		if err == io.EOF {
 			r.done = true
 			break
@@ -779,12 +794,32 @@ func (r *csvClaimReader) Next() (*Record, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.source, err)
 		}
-		if csvBlankRow(f) {
+		if bad == nil && len(f) != len(r.l.names) && last > line {
+			// A quote opened on the first line and closed lines later,
+			// but the text between is not one row: the quote was a
+			// stray one, and the lines after are read again.
+			bad = fmt.Errorf("a quoted field opens on this line and closes on line %d, in a row of %d fields where the header has %d", last, len(f), len(r.l.names))
+			ended := r.rs.retract()
+			f, last, pos = f[:ended], line, "line "+strconv.Itoa(line)
+		}
+		if bad == nil && csvBlankRow(f) {
+			r.skipped += last - line + 1
 			continue
 		}
 		id := ""
 		if r.l.id >= 0 && r.l.id < len(f) {
 			id = claimTrim(f[r.l.id])
+		}
+		if bad != nil {
+			// An unreadable row ends a group being built, and is a
+			// record of its own.
+			rec := &Record{Pos: pos, ID: id, First: line, Last: last, Err: bad}
+			if g := r.group; g != nil {
+				r.group = nil
+				r.queued = rec
+				return r.emit(r.groupRecord(g)), nil
+			}
+			return r.emit(rec), nil
 		}
 		if !r.l.group {
 			c := r.mem.claims.one()
@@ -793,15 +828,24 @@ func (r *csvClaimReader) Next() (*Record, error) {
 			if err == nil {
 				err = claimNotEmpty(c)
 			}
+			if err != nil && last > line {
+				// As above: a row that runs over lines must read whole,
+				// or its quote was a stray one.
+				err = fmt.Errorf("a quoted field opens on this line, and the %d lines up to its closing quote do not make a readable row", last-line+1)
+				if ended := r.rs.retract(); r.l.id >= ended {
+					id = ""
+				}
+				last, pos = line, "line "+strconv.Itoa(line)
+			}
 			rec := r.mem.records.one()
-			*rec = Record{Pos: pos, ID: id, Claim: c, Err: err}
+			*rec = Record{Pos: pos, ID: id, First: line, Last: last, Claim: c, Err: err}
 			if err != nil {
 				rec.Claim = nil
 			}
 			return r.emit(rec), nil
 		}
 		if g := r.group; g != nil && id != "" && id == g.id {
-			g.last = line
+			g.last = last
 			if g.err == nil {
 				if err := r.l.fill(g.claim, f, false, r.mem); err != nil {
 					g.err, g.errLine = err, line
@@ -810,9 +854,9 @@ func (r *csvClaimReader) Next() (*Record, error) {
 			continue
 		}
 		prev := r.group
-		g := &csvGroup{id: id, first: line, last: line, claim: &Claim{ID: id}}
+		g := &csvGroup{id: id, first: line, last: last, claim: &Claim{ID: id}}
 		if id == "" {
-			g.err, g.errLine = fmt.Errorf("%s: no claim id", strings.TrimSpace(r.l.names[r.l.id])), line
+			g.err, g.errLine = fmt.Errorf("%s: no claim id", excerpt(strings.TrimSpace(r.l.names[r.l.id]))), line
 			if len(f) != len(r.l.names) {
 				g.err = fmt.Errorf("the row has %d fields, the header has %d", len(f), len(r.l.names))
 			}
@@ -832,7 +876,7 @@ func (r *csvClaimReader) Next() (*Record, error) {
 }
 
 func (r *csvClaimReader) groupRecord(g *csvGroup) *Record {
-	rec := &Record{ID: g.id, Pos: "line " + strconv.Itoa(g.first)}
+	rec := &Record{ID: g.id, Pos: "line " + strconv.Itoa(g.first), First: g.first, Last: g.last}
 	if g.last != g.first {
 		rec.Pos = fmt.Sprintf("lines %d-%d", g.first, g.last)
 	}

@@ -110,13 +110,13 @@ func TestCSVDelimiters(t *testing.T) {
 	}
 }
 
-// A quoted field may hold line breaks: the record is at its first line and
-// the next record's line is still right.
+// A quoted field may hold line breaks: the record spans its lines and the
+// next record's line is still right.
 func TestCSVQuotedLineBreaks(t *testing.T) {
 	in := "id,dx,px,note\nQ1,I10,99213,\"two\nlines\"\nQ2,\"E11.9\nI10\",99213,\nQ3,I10,99213,\"bare \"quote\" in it\"\n,,,\n Q4 ,I10,99213,x\n"
 	crCheck(t, crReadCSV(t, in, nil), []string{
-		"1 line 2 Q1 - age=- - dx=I10 px=99213",
-		"2 line 4 Q2 - age=- - dx=E11.9,I10 px=99213",
+		"1 lines 2-3 Q1 - age=- - dx=I10 px=99213",
+		"2 lines 4-5 Q2 - age=- - dx=E11.9,I10 px=99213",
 		"3 line 6 Q3 - age=- - dx=I10 px=99213",
 		"4 line 8 Q4 - age=- - dx=I10 px=99213", // line 7 is blank: skipped
 	})
@@ -231,7 +231,7 @@ func TestCSVColumnMapErrors(t *testing.T) {
 func TestCSVColumnMapHeader(t *testing.T) {
 	m := crMap(t, "version: 1\nclaim_id: CLAIM_NO\ndx: [DIAG_1, DIAG_2]\n")
 	_, err := NewReader(strings.NewReader("claim_no,diag_1,DIAG_3\n"), "in.csv", "", m)
-	if err == nil || !strings.Contains(err.Error(), `in.csv: line 1: header: map.yaml:3: dx column "DIAG_2" is not in the header (claim_no, diag_1, DIAG_3)`) {
+	if err == nil || !strings.Contains(err.Error(), `in.csv: line 1: header: map.yaml:3: dx column "DIAG_2" is not in the header (3 columns)`) {
 		t.Errorf("missing column: %v", err)
 	}
 	_, err = NewReader(strings.NewReader("CLAIM_NO,DIAG_1,DIAG_2,diag_2\n"), "in.csv", "", m)
@@ -250,5 +250,70 @@ func TestCSVLoadColumnMap(t *testing.T) {
 	}
 	if _, err := LoadColumnMap(filepath.Join(t.TempDir(), "none.yaml")); !os.IsNotExist(err) {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// A stray quote costs its own line only: the lines after it are read
+// again, and every line is in one record or skipped.
+func TestCSVResync(t *testing.T) {
+	head := "id,dx,px\n"
+	for _, tc := range []struct {
+		name, in string
+		want     []string
+	}{
+		{"never closes", head + "C1,I10,99213\nC2,\"I10,99213\nC3,I10,99213\nC4,E11.9,99213\n", []string{
+			"1 line 2 C1 - age=- - dx=I10 px=99213",
+			"2 line 3 C2 ERR a quoted field opens on this line and the input ends before it closes",
+			"3 line 4 C3 - age=- - dx=I10 px=99213",
+			"4 line 5 C4 - age=- - dx=E11.9 px=99213",
+		}},
+		{"closes on a wrong row", head + "C2,\"I10,99213\nC3,I10,\"99213\"\nC4,E11.9,99213\n", []string{
+			"1 line 2 C2 ERR a quoted field opens on this line and closes on line 3, in a row of 2 fields where the header has 3",
+			"2 line 3 C3 - age=- - dx=I10 px=99213",
+			"3 line 4 C4 - age=- - dx=E11.9 px=99213",
+		}},
+		{"closes into an unreadable row", head + "C2,\"I10,99213\nC3,\"E11.9\",99213\nC4,E11.9,99213\n", []string{
+			"1 line 2 C2 ERR a quoted field opens on this line, and the 2 lines up to its closing quote do not make a readable row",
+			"2 line 3 C3 - age=- - dx=E11.9 px=99213",
+			"3 line 4 C4 - age=- - dx=E11.9 px=99213",
+		}},
+		{"quote in the id", head + "\"C2,I10,99213\nC3,I10,99213\n", []string{
+			"1 line 2 - ERR a quoted field opens on this line and the input ends before it closes",
+			"2 line 3 C3 - age=- - dx=I10 px=99213",
+		}},
+		{"runs too long", head + "C2,\"I10,99213\n" + strings.Repeat("C3,I10,99213\n", maxSpanLines+5), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewReader(strings.NewReader(tc.in), "in.csv", "csv", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs := crReadAll(t, r)
+			if tc.want != nil {
+				crCheck(t, recs, tc.want)
+			} else if len(recs) != maxSpanLines+6 || recs[0].Err == nil || recs[1].Err != nil {
+				t.Errorf("%d records, first %v", len(recs), recs[0].Err)
+			}
+			crAccounted(t, r, recs, strings.Count(tc.in, "\n"))
+		})
+	}
+}
+
+// crAccounted: the records and the skipped lines add up to the input's
+// lines, each record's lines following the one before.
+func crAccounted(t *testing.T, r Reader, recs []*Record, lines int) {
+	t.Helper()
+	tl := r.(Tallier).Tally()
+	n := tl.Skipped
+	prev := 0
+	for _, rec := range recs {
+		if rec.First <= prev || rec.Last < rec.First {
+			t.Errorf("record %d spans lines %d-%d after line %d", rec.Seq, rec.First, rec.Last, prev)
+		}
+		prev = rec.Last
+		n += rec.Last - rec.First + 1
+	}
+	if n != lines || tl.Lines != lines || tl.Records != len(recs) {
+		t.Errorf("%d lines in records or skipped, tally %+v, for %d lines and %d records", n, tl, lines, len(recs))
 	}
 }

@@ -25,7 +25,11 @@ type jsonlClaimReader struct {
 	line   int
 	seq    int
 	buf    []byte
+	long   bool // the last line was longer than maxLineBytes
+	blank  int
 }
+
+func (r *jsonlClaimReader) tally() Tally { return Tally{Lines: r.line, Skipped: r.blank} }
 
 func newJSONLClaimReader(br *bufio.Reader, source string) *jsonlClaimReader {
 	return &jsonlClaimReader{br: br, source: source}
@@ -173,14 +177,26 @@ func (ps *jsonlPxs) unmarshal(b []byte) error {
 }
 
 // readLine returns the next line without its line break, or io.EOF. The
-// line is valid until the next call.
+// line is valid until the next call. A line longer than maxLineBytes is
+// read to its end, but comes back empty with long set.
 func (r *jsonlClaimReader) readLine() ([]byte, error) {
-	r.buf = r.buf[:0]
+	r.buf, r.long = r.buf[:0], false
 	for {
 		b, err := r.br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
-			r.buf = append(r.buf, b...)
+			if len(r.buf) < maxLineBytes {
+				r.buf = append(r.buf, b...)
+			} else {
+				r.long = true
+			}
 			continue
+		}
+		if r.long {
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			r.line++
+			return nil, nil
 		}
 		if len(r.buf) > 0 {
 			r.buf = append(r.buf, b...)
@@ -207,11 +223,16 @@ func (r *jsonlClaimReader) Next() (*Record, error) {
 			return nil, fmt.Errorf("%s: %w", r.source, err)
 		}
 		b = bytes.TrimSpace(b)
-		if len(b) == 0 {
+		if len(b) == 0 && !r.long {
+			r.blank++
 			continue
 		}
 		r.seq++
-		rec := &Record{Seq: r.seq, Source: r.source, Pos: "line " + strconv.Itoa(r.line)}
+		rec := &Record{Seq: r.seq, Source: r.source, Pos: "line " + strconv.Itoa(r.line), First: r.line, Last: r.line}
+		if r.long {
+			rec.Err = fmt.Errorf("the line is longer than %d MiB", maxLineBytes>>20)
+			return rec, nil
+		}
 		c, id, err := jsonlDecode(b)
 		rec.ID = id
 		if err != nil {
@@ -282,9 +303,9 @@ func jsonlErr(b []byte, err error) error {
 	switch {
 	case errors.As(err, &te):
 		if te.Field == "" {
-			return fmt.Errorf("not a claim: want a JSON object, got %s", te.Value)
+			return fmt.Errorf("not a claim: want a JSON object, got %s", excerpt(te.Value))
 		}
-		return fmt.Errorf("%s: want %s, got %s", te.Field, jsonlKind(te.Type.Kind().String()), te.Value)
+		return fmt.Errorf("%s: want %s, got %s", excerpt(te.Field), jsonlKind(te.Type.Kind().String()), excerpt(te.Value))
 	case errors.As(err, &se):
 		if b[0] != '{' {
 			return fmt.Errorf("not JSON: %v", err)

@@ -230,7 +230,8 @@ func TestNewClaimReaderFormats(t *testing.T) {
 		{"a,b\n", "xml", nil, `unknown claim file format "xml"`},
 		{`{"dx":["I10"]}`, "jsonl", m, "a column map applies to CSV input only"},
 		{`{"dx":["I10"]}`, "", m, "a column map applies to CSV input only"},
-		{"hello\n", "", nil, "cannot tell the claim file format"},
+		{"hello\n", "", nil, "not a claim file: its first line is not"},
+		{"PK\x03\x04,\x14\x00\x06\x00,dx\n", "", nil, "not a claim file: it holds binary data"},
 		{"claim_id,date\nC1,2026-03-02\n", "csv", nil, "line 1: header: no dx or px column"},
 		{"GS*HC~", "x12", nil, "does not start with an ISA segment"},
 	} {
@@ -239,14 +240,19 @@ func TestNewClaimReaderFormats(t *testing.T) {
 			t.Errorf("NewClaimReader(%q, %q): %v, want %q", tc.in, tc.format, err, tc.wantErr)
 		}
 	}
-	// Empty input: no records, whatever the format.
-	for _, format := range []string{"", "csv", "jsonl"} {
-		r, err := NewReader(strings.NewReader(" \n"), "-", format, nil)
+	// Empty input, or a header alone: no claims, an input failure,
+	// whatever the format.
+	for _, tc := range []struct{ in, format string }{
+		{" \n", ""}, {" \n", "csv"}, {" \n", "jsonl"}, {"", ""},
+		{"claim_id,dx\n", ""}, {"claim_id,dx\n\n,\n", "csv"}, {"\n\n", "jsonl"},
+		{crISA('*', '^', ':', '~') + "GS*HC~ST*837*1~SE*1*1~GE*1*1~IEA*1*1~", ""},
+	} {
+		r, err := NewReader(strings.NewReader(tc.in), "in.txt", tc.format, nil)
 		if err != nil {
-			t.Fatalf("%q: %v", format, err)
+			t.Fatalf("%q: %v", tc.in, err)
 		}
-		if recs := crReadAll(t, r); len(recs) != 0 {
-			t.Errorf("%q: %d records from empty input", format, len(recs))
+		if _, err := r.Next(); !errors.Is(err, ErrNoClaims) || err.Error() != "no claims in in.txt" {
+			t.Errorf("%q as %q: %v, want no claims in in.txt", tc.in, tc.format, err)
 		}
 	}
 	// tsv forces the tab even when the header has more commas.

@@ -49,6 +49,11 @@ type x12Scanner struct {
 	seg                   int      // number of the last segment read
 	els                   []string // its elements; els[0] is the segment id
 	acc                   []byte
+	// long is set when the last segment was longer than maxSegmentBytes,
+	// and bad when a later ISA could not be read: the segment comes back
+	// as one empty element, for the claim reader to report.
+	long bool
+	bad  error
 	// keep, when set, lists the segments wanted: the others are counted
 	// but come back as one empty element, without copying.
 	keep map[string]bool
@@ -90,7 +95,7 @@ func (s *x12Scanner) setDelimiters(isa []byte, first bool) error {
 		return errX12ISAShort
 	}
 	if !x12LooksLikeISA(isa) {
-		return fmt.Errorf("not an X12 interchange: it does not start with an ISA segment (%q)", crClip(string(isa), 20))
+		return errors.New("not an X12 interchange: it does not start with an ISA segment")
 	}
 	elem := isa[3]
 	n, isa11 := 0, -1
@@ -126,10 +131,16 @@ func (s *x12Scanner) setDelimiters(isa []byte, first bool) error {
 // Next returns the elements of the next segment, valid until the next
 // call, or io.EOF.
 func (s *x12Scanner) Next() ([]string, error) {
+	s.bad = nil
 	for {
 		raw, err := s.readSegment()
 		if err != nil {
 			return nil, err
+		}
+		if s.long {
+			s.seg++
+			s.els = append(s.els[:0], "")
+			return s.els, nil
 		}
 		i, j := 0, len(raw)
 		for i < j && (raw[i] == '\r' || raw[i] == '\n' || raw[i] == ' ' || raw[i] == '\t') {
@@ -163,7 +174,10 @@ func (s *x12Scanner) Next() ([]string, error) {
 		if strings.HasPrefix(seg, "ISA") && len(seg) > 3 && seg[3] != s.elem {
 			// A later interchange with another element separator.
 			if err := s.setDelimiters([]byte(seg), false); err != nil {
-				return nil, fmt.Errorf("segment %d: %w", s.seg, err)
+				// The delimiters stay those of the interchange before.
+				s.bad = err
+				s.els = append(s.els[:0], "")
+				return s.els, nil
 			}
 		}
 		s.els = x12Split(s.els[:0], seg, s.elem)
@@ -177,15 +191,29 @@ func (s *x12Scanner) Next() ([]string, error) {
 	}
 }
 
+// maxSegmentBytes bounds a segment: a longer one (a terminator lost, or
+// not an 837 at all) is read to its end but not kept.
+const maxSegmentBytes = 1 << 20
+
 // readSegment reads up to the next terminator, which it drops; the last
 // segment may lack one.
 func (s *x12Scanner) readSegment() ([]byte, error) {
-	s.acc = s.acc[:0]
+	s.acc, s.long = s.acc[:0], false
 	for {
 		b, err := s.br.ReadSlice(s.term)
 		if err == bufio.ErrBufferFull {
-			s.acc = append(s.acc, b...)
+			if len(s.acc) < maxSegmentBytes {
+				s.acc = append(s.acc, b...)
+			} else {
+				s.long = true
+			}
 			continue
+		}
+		if s.long {
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			return nil, nil
 		}
 		if len(s.acc) > 0 {
 			s.acc = append(s.acc, b...)
@@ -272,7 +300,7 @@ type x12Dx struct {
 
 type x12Claim struct {
 	id                     string
-	seg                    int // the CLM segment
+	seg, last              int // the CLM segment, and the claim's last
 	principal              string
 	other                  []x12Dx // in file order
 	px                     []Procedure
@@ -283,7 +311,7 @@ type x12Claim struct {
 	hasDate434, hasDate472 bool
 }
 
-func newX12ClaimReader(br *bufio.Reader, source string) (Reader, error) {
+func newX12ClaimReader(br *bufio.Reader, source string) (*x12ClaimReader, error) {
 	sc, err := newX12Scanner(br)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
@@ -317,7 +345,26 @@ func (r *x12ClaimReader) Next() (*Record, error) {
 	return rec, nil
 }
 
+func (r *x12ClaimReader) tally() Tally { return Tally{Segments: r.sc.seg} }
+
 func (r *x12ClaimReader) segment(els []string, n int) {
+	switch {
+	case r.sc.bad != nil:
+		// A later interchange whose ISA cannot be read: its claims are
+		// read with the delimiters of the one before, or fail.
+		r.finish()
+		r.queue = append(r.queue, &Record{Pos: x12Pos(n), First: n, Last: n, Err: r.sc.bad})
+		return
+	case r.sc.long:
+		err := fmt.Errorf("the segment is longer than %d MiB: is a segment terminator missing?", maxSegmentBytes>>20)
+		if r.cur != nil {
+			r.cur.fail(n, err)
+		}
+		return
+	}
+	if c := r.cur; c != nil {
+		c.last = n
+	}
 	switch els[0] {
 	case "ISA", "GS", "GE", "IEA":
 		r.finish()
@@ -328,8 +375,8 @@ func (r *x12ClaimReader) segment(els []string, n int) {
 		r.level, r.sub, r.pat = "", x12Demo{}, x12Demo{}
 		if st := x12Element(els, 1); st != "837" {
 			r.skipST = true
-			r.queue = append(r.queue, &Record{Pos: x12Pos(n),
-				Err: fmt.Errorf("ST01: transaction set %q is not an 837 claim; skipped to its SE", st)})
+			r.queue = append(r.queue, &Record{Pos: x12Pos(n), First: n, Last: n,
+				Err: fmt.Errorf("ST01: transaction set %q is not an 837 claim; skipped to its SE", excerpt(st))})
 		}
 		return
 	case "SE":
@@ -364,7 +411,7 @@ func (r *x12ClaimReader) segment(els []string, n int) {
 		return
 	case "CLM":
 		r.finish()
-		c := &x12Claim{id: strings.TrimSpace(x12Element(els, 1)), seg: n, demo: r.sub}
+		c := &x12Claim{id: strings.TrimSpace(x12Element(els, 1)), seg: n, last: n, demo: r.sub}
 		if r.pat.seg != 0 {
 			c.demo = r.pat
 		}
@@ -456,7 +503,7 @@ func (c *x12Claim) service(els []string, n int, comp byte, seg string, el, units
 		if q == "" {
 			c.fail(n, fmt.Errorf("%s: no procedure code", name))
 		} else {
-			c.fail(n, fmt.Errorf("%s: product qualifier %q: only HC (HCPCS and CPT) codes are read", name, q))
+			c.fail(n, fmt.Errorf("%s: product qualifier %q: only HC (HCPCS and CPT) codes are read", name, excerpt(q)))
 		}
 		return
 	case code == "":
@@ -470,7 +517,7 @@ func (c *x12Claim) service(els []string, n int, comp byte, seg string, el, units
 	}
 	if p.Units != 1 || p.Code != strings.ToUpper(code) {
 		// ParseProcedure reads "J1100x2"; an X12 code is the code alone.
-		c.fail(n, fmt.Errorf("%s: invalid procedure code %q", name, code))
+		c.fail(n, fmt.Errorf("%s: invalid procedure code %q", name, excerpt(code)))
 		return
 	}
 	for k := 2; k <= 5; k++ {
@@ -522,7 +569,7 @@ func parseX12Date(format, v string) (time.Time, error) {
 	case "D8":
 		t, err := time.Parse("20060102", v)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("invalid date %q: want CCYYMMDD", v)
+			return time.Time{}, fmt.Errorf("invalid date %q: want CCYYMMDD", excerpt(v))
 		}
 		return t, nil
 	case "RD8":
@@ -535,23 +582,23 @@ func parseX12Date(format, v string) (time.Time, error) {
 			}
 		}
 		if err != nil || !ok {
-			return time.Time{}, fmt.Errorf("invalid date range %q: want CCYYMMDD-CCYYMMDD", v)
+			return time.Time{}, fmt.Errorf("invalid date range %q: want CCYYMMDD-CCYYMMDD", excerpt(v))
 		}
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("date format %q: want D8 or RD8", format)
+	return time.Time{}, fmt.Errorf("date format %q: want D8 or RD8", excerpt(format))
 }
 
 func x12DMG(els []string, n int) x12Demo {
 	d := x12Demo{seg: n}
 	if v := x12Element(els, 2); v != "" {
 		if f := x12Element(els, 1); f != "D8" {
-			d.err = fmt.Errorf("DMG01: date format %q: want D8", f)
+			d.err = fmt.Errorf("DMG01: date format %q: want D8", excerpt(f))
 			return d
 		}
 		t, err := time.Parse("20060102", v)
 		if err != nil {
-			d.err = fmt.Errorf("DMG02: invalid birth date %q: want CCYYMMDD", v)
+			d.err = fmt.Errorf("DMG02: invalid birth date %q: want CCYYMMDD", excerpt(v))
 			return d
 		}
 		d.birth = t
@@ -571,7 +618,7 @@ func (r *x12ClaimReader) finish() {
 		return
 	}
 	r.cur = nil
-	rec := &Record{ID: c.id, Pos: x12Pos(c.seg)}
+	rec := &Record{ID: c.id, Pos: x12Pos(c.seg), First: c.seg, Last: c.last}
 	r.queue = append(r.queue, rec)
 	if c.err != nil {
 		rec.Pos, rec.Err = x12Pos(c.errSeg), c.err

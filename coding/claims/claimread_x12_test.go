@@ -148,7 +148,7 @@ func TestX12ScannerLongSegment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc := r.(*x12ClaimReader).sc
+	sc := r.(*checkedReader).r.(*x12ClaimReader).sc
 	sc.keep = nil // NTE is not one the 837 reader keeps
 	var segs []string
 	for {
