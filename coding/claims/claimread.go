@@ -541,6 +541,15 @@ func claimUnits(s string) (int, error) {
 	return 0, fmt.Errorf("invalid units %q: want a whole number of 1 or more", excerpt(s))
 }
 
+// claimUnitsOrZero reads the units of a line without a procedure code,
+// where 0 says the line bills nothing.
+func claimUnitsOrZero(s string) (int, error) {
+	if t := claimTrim(s); t == "0" || t == "0.0" || t == "0.00" {
+		return 0, nil
+	}
+	return claimUnits(s)
+}
+
 // claimListSep: the separators of code lists within one field.
 func claimListSep(r rune) bool {
 	return r == ' ' || r == ';' || r == '|' || r == ',' || r == '\t' || r == '\n' || r == '\r'

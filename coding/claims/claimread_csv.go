@@ -295,6 +295,7 @@ type csvLayout struct {
 	pxSplit                   func(string) []string
 	group, dxFirstRow         bool
 	dates                     dateCache // of dates of service
+	row                       int       // the line of the row being read
 }
 
 type pxCols struct {
@@ -641,8 +642,8 @@ func (l *csvLayout) fillPx(c *Claim, f []string, m *ClaimSlabs) error {
 	for _, pc := range l.px {
 		code := claimTrim(f[pc.code])
 		if code == "" {
-			if pc.units >= 0 && claimTrim(f[pc.units]) != "" {
-				return fmt.Errorf("%s: no procedure code, but %s is %q", strings.TrimSpace(l.names[pc.code]), strings.TrimSpace(l.names[pc.units]), excerpt(f[pc.units]))
+			if err := l.noCode(c, f, pc); err != nil {
+				return err
 			}
 			continue
 		}
@@ -671,6 +672,35 @@ func (l *csvLayout) fillPx(c *Claim, f []string, m *ClaimSlabs) error {
 		}
 		c.Px = append(c.Px, p)
 	}
+	return nil
+}
+
+// noCode notes a service line without a procedure code, unless the line
+// is empty: units or modifiers without a code are a line of the claim.
+func (l *csvLayout) noCode(c *Claim, f []string, pc pxCols) error {
+	units := ""
+	if pc.units >= 0 {
+		units = claimTrim(f[pc.units])
+	}
+	mods := false
+	for _, mc := range pc.mods {
+		mods = mods || claimTrim(f[mc]) != ""
+	}
+	if units == "" && !mods {
+		return nil
+	}
+	n := 1
+	if units != "" {
+		var err error
+		if n, err = claimUnitsOrZero(units); err != nil {
+			return l.colErr(pc.units, err)
+		}
+	}
+	where := excerpt(strings.TrimSpace(l.names[pc.code]))
+	if l.group {
+		where = "line " + strconv.Itoa(l.row) + ", " + where
+	}
+	c.NoCode = append(c.NoCode, LineWithoutCode{Where: where, Units: n})
 	return nil
 }
 
@@ -810,6 +840,7 @@ func (r *csvClaimReader) Next() (*Record, error) {
 		if r.l.id >= 0 && r.l.id < len(f) {
 			id = claimTrim(f[r.l.id])
 		}
+		r.l.row = line
 		if bad != nil {
 			// An unreadable row ends a group being built, and is a
 			// record of its own.

@@ -56,7 +56,7 @@ func TestCSVRowErrors(t *testing.T) {
 		"2 line 3 E2 ERR birth_date: birth date 2027-01-01 is after the date of service 2026-03-02",
 		`3 line 4 E3 ERR sex: invalid sex "X": want F, M or U`,
 		`4 line 5 E4 ERR units1: invalid units "0": want a whole number of 1 or more`,
-		`5 line 6 E5 ERR px1: no procedure code, but units1 is "2"`,
+		"5 line 6 E5 2026-03-02 age=50 F dx=I10 px= nocode=px1:2", // validated, the line reported
 		"6 line 7 E6 ERR the claim has no diagnosis or procedure",
 		`7 line 8 E7 ERR px1: invalid procedure "9921": a procedure code has five characters (J1100, 99213)`,
 		`8 line 9 E8 ERR mod1: invalid modifier "L": a modifier has two characters`,
@@ -316,4 +316,23 @@ func crAccounted(t *testing.T, r Reader, recs []*Record, lines int) {
 	if n != lines || tl.Lines != lines || tl.Records != len(recs) {
 		t.Errorf("%d lines in records or skipped, tally %+v, for %d lines and %d records", n, tl, lines, len(recs))
 	}
+}
+
+// Exports have service lines without a procedure code: the claim is read,
+// each such line noted with its units; an empty line is no line.
+func TestCSVLinesWithoutCode(t *testing.T) {
+	m := crMap(t, "version: 1\nclaim_id: CLM\ndx: [DX1]\npx: [{code: HCPCS_1, units: UNITS_1}, {code: HCPCS_2, units: UNITS_2, modifiers: [MOD_2]}]\n")
+	in := "CLM|DX1|HCPCS_1|UNITS_1|HCPCS_2|UNITS_2|MOD_2\n" +
+		"K1|E119|99213|1|||\n" +
+		"K2|E119||1|99213|2|\n" +
+		"K3|E119|99213|1||0|\n" +
+		"K4|E119|||||25\n" +
+		"K5|E119||x|||\n"
+	crCheck(t, crReadCSV(t, in, m), []string{
+		"1 line 2 K1 - age=- - dx=E11.9 px=99213",
+		"2 line 3 K2 - age=- - dx=E11.9 px=99213x2 nocode=HCPCS_1:1",
+		"3 line 4 K3 - age=- - dx=E11.9 px=99213 nocode=HCPCS_2:0",
+		"4 line 5 K4 - age=- - dx=E11.9 px= nocode=HCPCS_2:1",
+		`5 line 6 K5 ERR UNITS_1: invalid units "x": want a whole number of 1 or more`,
+	})
 }

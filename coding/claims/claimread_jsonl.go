@@ -98,7 +98,10 @@ func (c *jsonlCodes) UnmarshalJSON(b []byte) error {
 
 // jsonlPxs is a list of lines, each an object or a string, or one string of
 // lines.
-type jsonlPxs []Procedure
+type jsonlPxs struct {
+	lines  []Procedure
+	noCode []LineWithoutCode
+}
 
 type jsonlPx struct {
 	Code      string   `json:"code"`
@@ -126,7 +129,7 @@ func (ps *jsonlPxs) unmarshal(b []byte) error {
 			if err != nil {
 				return err
 			}
-			*ps = append(*ps, p)
+			ps.lines = append(ps.lines, p)
 		}
 		return nil
 	case bytes.Equal(b, []byte("null")):
@@ -153,6 +156,17 @@ func (ps *jsonlPxs) unmarshal(b []byte) error {
 		if err := json.Unmarshal(it, &jp); err != nil {
 			return fmt.Errorf("line %d: want \"J1100x2:LT\" or {\"code\":\"J1100\",\"units\":2,\"modifiers\":[\"LT\"]}", i+1)
 		}
+		if strings.TrimSpace(jp.Code) == "" {
+			l := LineWithoutCode{Where: "px line " + strconv.Itoa(i+1), Units: 1}
+			if jp.Units != nil {
+				if *jp.Units < 0 {
+					return fmt.Errorf("line %d: invalid units %d: want 0 or more", i+1, *jp.Units)
+				}
+				l.Units = *jp.Units
+			}
+			ps.noCode = append(ps.noCode, l)
+			continue
+		}
 		p, err := ParseProcedure(jp.Code)
 		if err != nil {
 			return fmt.Errorf("line %d: %w", i+1, err)
@@ -172,7 +186,7 @@ func (ps *jsonlPxs) unmarshal(b []byte) error {
 		}
 		out = append(out, p)
 	}
-	*ps = out
+	ps.lines = out
 	return nil
 }
 
@@ -255,7 +269,7 @@ func jsonlDecode(b []byte) (*Claim, string, error) {
 	if err != nil {
 		return nil, id, jsonlErr(b, err)
 	}
-	c := &Claim{ID: id, Px: jc.Px}
+	c := &Claim{ID: id, Px: jc.Px.lines, NoCode: jc.Px.noCode}
 	if jc.Date != "" {
 		if c.Date, err = claimDate(jc.Date, claimDateLayouts); err != nil {
 			return nil, id, fmt.Errorf("date: %w", err)

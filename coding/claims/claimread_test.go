@@ -69,7 +69,11 @@ func crClaimLine(c *Claim) string {
 		}
 		px = append(px, s)
 	}
-	return fmt.Sprintf("%s age=%s %s dx=%s px=%s", date, age, crDash(c.Sex), strings.Join(c.Dx, ","), strings.Join(px, ","))
+	line := fmt.Sprintf("%s age=%s %s dx=%s px=%s", date, age, crDash(c.Sex), strings.Join(c.Dx, ","), strings.Join(px, ","))
+	for _, l := range c.NoCode {
+		line += fmt.Sprintf(" nocode=%s:%d", l.Where, l.Units)
+	}
+	return line
 }
 
 func crDash(s string) string {
@@ -172,8 +176,8 @@ func TestClaimFixtures(t *testing.T) {
 		}},
 		{"837p-lines.x12", "x12", "", []string{
 			"1 segment 21 P26030001 2026-03-02 age=67 F dx=E11.9,I10,E78.5 px=99214:25,J1100x2:LT,36415",
-			"2 segment 45 P26030002 2026-03-04 age=10 F dx=J06.9 px=99213", // the patient's DMG, not the subscriber's
-			"3 segment 53 P26030003 ERR SV101: no procedure code",
+			"2 segment 45 P26030002 2026-03-04 age=10 F dx=J06.9 px=99213",                          // the patient's DMG, not the subscriber's
+			"3 segment 50 P26030003 2026-03-11 age=10 F dx=H66.90 px= nocode=SV101 at segment 53:1", // a line without a code is read
 			"4 segment 55 P26030004 2026-06-20 age=11 F dx=J01.90,R50.9 px=99213",
 		}},
 		{"837i.x12", "x12", "", []string{

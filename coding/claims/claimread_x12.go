@@ -304,6 +304,7 @@ type x12Claim struct {
 	principal              string
 	other                  []x12Dx // in file order
 	px                     []Procedure
+	noCode                 []LineWithoutCode
 	date434, date472       time.Time
 	demo                   x12Demo
 	err                    error
@@ -499,15 +500,21 @@ func (c *x12Claim) service(els []string, n int, comp byte, seg string, el, units
 		return // a revenue code line
 	case q == "HP" && seg == "SV2":
 		return // a HIPPS rate code, not a procedure
-	case q != "HC":
-		if q == "" {
-			c.fail(n, fmt.Errorf("%s: no procedure code", name))
-		} else {
-			c.fail(n, fmt.Errorf("%s: product qualifier %q: only HC (HCPCS and CPT) codes are read", name, excerpt(q)))
+	case q == "" && code == "" || q == "HC" && code == "":
+		// A line without a procedure code: the claim is read, and the
+		// validator says the line went unchecked.
+		units := 1
+		if u := x12Element(els, unitsEl); u != "" {
+			var err error
+			if units, err = claimUnitsOrZero(u); err != nil {
+				c.fail(n, fmt.Errorf("%s%02d: %w", seg, unitsEl, err))
+				return
+			}
 		}
+		c.noCode = append(c.noCode, LineWithoutCode{Where: name + " at " + x12Pos(n), Units: units})
 		return
-	case code == "":
-		c.fail(n, fmt.Errorf("%s: no procedure code", name))
+	case q != "HC":
+		c.fail(n, fmt.Errorf("%s: product qualifier %q: only HC (HCPCS and CPT) codes are read", name, excerpt(q)))
 		return
 	}
 	p, err := ParseProcedure(code)
@@ -628,7 +635,7 @@ func (r *x12ClaimReader) finish() {
 		rec.Pos, rec.Err = x12Pos(c.demo.seg), c.demo.err
 		return
 	}
-	cl := &Claim{ID: c.id, Sex: c.demo.sex, Px: c.px}
+	cl := &Claim{ID: c.id, Sex: c.demo.sex, Px: c.px, NoCode: c.noCode}
 	switch {
 	case c.hasDate434:
 		cl.Date = c.date434

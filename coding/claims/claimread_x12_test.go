@@ -215,7 +215,7 @@ func TestX12BrokenClaims(t *testing.T) {
 		"CLM*B3*100",                 // 11
 		"HI*ABK:I10",                 // 12
 		"SV1*HC:*100*UN*1",           // 13: no code
-		"SV1*HC*100*UN*1",            // 14: ignored, the claim is broken already
+		"SV1*HC*100*UN*0",            // 14: no code, 0 units
 		"CLM*B4*100",                 // 15
 		"HI*ABK:I10",                 // 16
 		"SV1*ER:99213*100*UN*1",      // 17: not HC
@@ -248,7 +248,7 @@ func TestX12BrokenClaims(t *testing.T) {
 	crCheck(t, crReadX12(t, crX12Doc(segs...)), []string{
 		"1 segment 7 - ERR CLM01: no claim id",
 		`2 segment 10 B2 ERR HI02: invalid ICD-10-CM code "25000": must start with a letter`,
-		"3 segment 13 B3 ERR SV101: no procedure code",
+		"3 segment 11 B3 - age=68 F dx=I10 px= nocode=SV101 at segment 13:1 nocode=SV101 at segment 14:0",
 		`4 segment 17 B4 ERR SV101: product qualifier "ER": only HC (HCPCS and CPT) codes are read`,
 		`5 segment 20 B5 ERR SV101-3: invalid modifier "LEFT": a modifier has two characters`,
 		`6 segment 23 B6 ERR SV104: invalid units "1.5": want a whole number of 1 or more`,
