@@ -220,6 +220,9 @@ func mapYAMLPx(n *yaml.Node, name string) ([]PxColumns, error) {
 	for _, it := range items {
 		if it.Kind == yaml.ScalarNode {
 			// px: HCPCS, the code column alone.
+			if it.Value == "" {
+				return nil, fmt.Errorf("%s:%d: px: want a column name, a mapping (code:, units:, modifiers:) or a list of them", name, it.Line)
+			}
 			out = append(out, PxColumns{Code: it.Value})
 			continue
 		}
@@ -343,7 +346,7 @@ func csvDefaultLayout(header []string) (*csvLayout, error) {
 	roles := map[string]int{} // role -> column, to catch a role given twice
 	set := func(role string, p *int, col int) error {
 		if prev, ok := roles[role]; ok {
-			return fmt.Errorf("columns %q and %q are both the %s", header[prev], header[col], role)
+			return fmt.Errorf("columns %q and %q are both the %s", excerpt(header[prev]), excerpt(header[col]), role)
 		}
 		roles[role] = col
 		*p = col
@@ -387,7 +390,7 @@ func csvDefaultLayout(header []string) (*csvLayout, error) {
 				continue // a column the claim does not need
 			}
 			if prev, ok := into[n]; ok {
-				return nil, fmt.Errorf("columns %q and %q are the same numbered column", header[prev], h)
+				return nil, fmt.Errorf("columns %q and %q are the same numbered column", excerpt(header[prev]), excerpt(h))
 			}
 			into[n] = col
 		}
@@ -396,10 +399,10 @@ func csvDefaultLayout(header []string) (*csvLayout, error) {
 		}
 	}
 	if l.dxList >= 0 && len(dxN) > 0 {
-		return nil, fmt.Errorf("give the diagnoses in column %q or in numbered columns dx1.., not both", header[l.dxList])
+		return nil, fmt.Errorf("give the diagnoses in column %q or in numbered columns dx1.., not both", excerpt(header[l.dxList]))
 	}
 	if l.pxList >= 0 && len(pxN) > 0 {
-		return nil, fmt.Errorf("give the procedures in column %q or in numbered columns px1.., not both", header[l.pxList])
+		return nil, fmt.Errorf("give the procedures in column %q or in numbered columns px1.., not both", excerpt(header[l.pxList]))
 	}
 	for _, n := range csvSortedKeys(dxN) {
 		l.dx = append(l.dx, dxN[n])
@@ -417,7 +420,7 @@ func csvDefaultLayout(header []string) (*csvLayout, error) {
 	for what, m := range map[string]map[int]int{"units": unitsN, "mod": modN} {
 		for n, col := range m {
 			if _, ok := pxN[n]; !ok {
-				return nil, fmt.Errorf("column %q (%s%d) has no px%d column", header[col], what, n, n)
+				return nil, fmt.Errorf("column %q (%s%d) has no px%d column", excerpt(header[col]), what, n, n)
 			}
 		}
 	}
@@ -447,7 +450,7 @@ func csvMappedLayout(header []string, m *ColumnMap) (*csvLayout, error) {
 		for i, h := range header {
 			if strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(col)) {
 				if found >= 0 {
-					return -1, fmt.Errorf("%s:%d: %s column %q appears twice in the header (columns %d and %d)", m.Source, m.lines[key], key, col, found+1, i+1)
+					return -1, fmt.Errorf("%s:%d: %s column %q appears twice in the header (columns %d and %d)", m.Source, m.lines[key], key, excerpt(col), found+1, i+1)
 				}
 				found = i
 			}
@@ -455,7 +458,7 @@ func csvMappedLayout(header []string, m *ColumnMap) (*csvLayout, error) {
 		if found < 0 {
 			// The header is not quoted: a file without one starts with a
 			// patient's record.
-			return -1, fmt.Errorf("%s:%d: %s column %q is not in the header (%d columns)", m.Source, m.lines[key], key, col, len(header))
+			return -1, fmt.Errorf("%s:%d: %s column %q is not in the header (%d columns)", m.Source, m.lines[key], key, excerpt(col), len(header))
 		}
 		return found, nil
 	}
