@@ -54,6 +54,8 @@ type x12Scanner struct {
 	// as one empty element, for the claim reader to report.
 	long bool
 	bad  error
+	// broken is set when the last segment's id is not one.
+	broken bool
 	// keep, when set, lists the segments wanted: the others are counted
 	// but come back as one empty element, without copying.
 	keep map[string]bool
@@ -131,7 +133,7 @@ func (s *x12Scanner) setDelimiters(isa []byte, first bool) error {
 // Next returns the elements of the next segment, valid until the next
 // call, or io.EOF.
 func (s *x12Scanner) Next() ([]string, error) {
-	s.bad = nil
+	s.bad, s.broken = nil, false
 	for {
 		raw, err := s.readSegment()
 		if err != nil {
@@ -163,6 +165,17 @@ func (s *x12Scanner) Next() ([]string, error) {
 			id := raw[i:j]
 			if k := bytes.IndexByte(id, s.elem); k >= 0 {
 				id = id[:k]
+			}
+			if x12LooksLikeISA(raw) {
+				id = raw[:3] // an interchange with other delimiters
+			}
+			if !x12SegmentID(id) {
+				// Damage: a segment id is two or three letters and
+				// digits. What it was cannot be told, so the claim it
+				// is in cannot be read.
+				s.broken = true
+				s.els = append(s.els[:0], "")
+				return s.els, nil
 			}
 			if string(id) != "ISA" && !s.keep[string(id)] {
 				// Not wanted: no copy. The id alone stands for it.
@@ -230,6 +243,19 @@ func (s *x12Scanner) readSegment() ([]byte, error) {
 		}
 		return b[:len(b)-1], nil
 	}
+}
+
+// x12SegmentID: an upper-case letter, then one or two letters or digits.
+func x12SegmentID(id []byte) bool {
+	if len(id) < 2 || len(id) > 3 || id[0] < 'A' || id[0] > 'Z' {
+		return false
+	}
+	for _, c := range id[1:] {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func x12Split(dst []string, s string, sep byte) []string {
@@ -360,6 +386,13 @@ func (r *x12ClaimReader) segment(els []string, n int) {
 		err := fmt.Errorf("the segment is longer than %d MiB: is a segment terminator missing?", maxSegmentBytes>>20)
 		if r.cur != nil {
 			r.cur.fail(n, err)
+		}
+		return
+	case r.sc.broken:
+		// It may have been one of the claim's segments, or the CLM of
+		// the next: either way this claim cannot be trusted.
+		if r.cur != nil {
+			r.cur.fail(n, errors.New("the segment is damaged: its id is not an X12 segment id"))
 		}
 		return
 	}

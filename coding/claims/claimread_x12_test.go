@@ -337,3 +337,18 @@ func TestX12OtherTransaction(t *testing.T) {
 		"2 segment 10 C1 - age=- - dx=I10 px=",
 	})
 }
+
+// A damaged segment costs the claim it is in, and reading goes on at the
+// next CLM; a later interchange whose ISA cannot be read is a record, and
+// its claims are read with the delimiters before.
+func TestX12DamagedSegments(t *testing.T) {
+	in := crX12Doc(crX12Claim("D1", "HI*ABK:I10"), "CLM*D2*100", "H\x00I*ABK:E119", "SV1*HC:99213*100*UN*1", "CLM*D3*100", "HI*ABK:E119", "DTP*472*D8*20260302") +
+		"ISA|00|short~" + crX12Doc("CLM*D4*100", "HI*ABK:I10")[106:]
+	crCheck(t, crReadX12(t, in), []string{
+		"1 segment 7 D1 2026-03-02 age=67 F dx=I10 px=99213",
+		"2 segment 13 D2 ERR the segment is damaged: its id is not an X12 segment id",
+		"3 segment 15 D3 2026-03-02 age=67 F dx=E11.9 px=",
+		"4 segment 21 - ERR ISA: the segment is cut short: it needs 16 elements and a terminator",
+		"5 segment 24 D4 - age=- - dx=I10 px=",
+	})
+}
