@@ -845,8 +845,17 @@ func (r *csvClaimReader) Next() (*Record, error) {
 		}
 		r.l.row = line
 		if bad != nil {
-			// An unreadable row ends a group being built, and is a
-			// record of its own.
+			if g := r.group; g != nil && id != "" && id == g.id {
+				// A row of the claim being built: the claim cannot be
+				// read whole.
+				if g.err == nil {
+					g.err, g.errLine = bad, line
+				}
+				g.last = last
+				continue
+			}
+			// Any other unreadable row ends a group being built, and is
+			// a record of its own.
 			rec := &Record{Pos: pos, ID: id, First: line, Last: last, Err: bad}
 			if g := r.group; g != nil {
 				r.group = nil

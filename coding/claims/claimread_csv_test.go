@@ -336,3 +336,17 @@ func TestCSVLinesWithoutCode(t *testing.T) {
 		`5 line 6 K5 ERR UNITS_1: invalid units "x": want a whole number of 1 or more`,
 	})
 }
+
+// With grouped rows, a damaged row of a claim makes that claim unreadable;
+// one with another id (or none) is a record of its own.
+func TestCSVGroupResync(t *testing.T) {
+	m := crMap(t, "version: 1\nclaim_id: id\ndx_list: dx\npx_list: px\ngroup_rows: true\n")
+	in := "id,dx,px\nG1,I10,99213\nG1,\"I10,36415\nG1,I10,99212\nG2,E11.9,99213\n\"G3,E11.9\nG3,I10,99213\n"
+	recs := crReadCSV(t, in, m)
+	crCheck(t, recs, []string{
+		"1 lines 2-4 G1 ERR line 3: a quoted field opens on this line and the input ends before it closes",
+		"2 line 5 G2 - age=- - dx=E11.9 px=99213",
+		"3 line 6 - ERR a quoted field opens on this line and the input ends before it closes",
+		"4 line 7 G3 - age=- - dx=I10 px=99213",
+	})
+}
