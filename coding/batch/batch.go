@@ -49,6 +49,9 @@ type Summary struct {
 	TopCodes     []CodeCount    `json:"top_codes"`
 	// Checks are the edits that could not run (no NCCI table, ...), once.
 	Checks []validate.Check `json:"not_checked,omitempty"`
+	// Read is what the reader read: lines (or segments), the records
+	// they made and the lines in none, to set beside Claims, the results.
+	Read claims.Tally `json:"read"`
 
 	codes  map[string]int
 	checks map[string]validate.Check
@@ -259,6 +262,9 @@ func Stream(ctx context.Context, cb *coding.Codebook, rd claims.Reader, opt Opti
 	if err := <-readErr; err != nil {
 		return nil, err
 	}
+	if t, ok := rd.(claims.Tallier); ok {
+		sum.Read = t.Tally()
+	}
 	for w := 0; w < workers; w++ {
 		sum.merge(<-totals)
 	}
@@ -395,6 +401,7 @@ func (s *Summary) merge(o *Summary) {
 	s.WithErrors += o.WithErrors
 	s.WithWarnings += o.WithWarnings
 	s.Unreadable += o.Unreadable
+	s.Read.Add(o.Read)
 	for k, v := range o.ByRule {
 		s.ByRule[k] += v
 	}

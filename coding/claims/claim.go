@@ -16,6 +16,16 @@ type Claim struct {
 	// Dx are diagnosis codes, the first the principal or first-listed one.
 	Dx []string    `json:"dx"`
 	Px []Procedure `json:"px,omitempty"`
+	// NoCode are service lines the file gives without a procedure code,
+	// as real exports do: the claim is still read, and the validator
+	// says that no edit ran on them.
+	NoCode []LineWithoutCode `json:"-"`
+}
+
+// LineWithoutCode is a service line without a procedure code.
+type LineWithoutCode struct {
+	Where string // where it is: its column ("HCPCS", "px2"), line or segment
+	Units int    // 0: a line billing nothing
 }
 
 // Procedure is one service line.

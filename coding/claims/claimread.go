@@ -35,8 +35,11 @@ type Record struct {
 	Source string // file name ("-" for stdin)
 	Pos    string // "line 12", "lines 12-14" (CSV grouped rows), "segment 57" (X12)
 	ID     string // claim id when known, even for unreadable records
-	Claim  *Claim // nil when unreadable
-	Err    error  // why unreadable; processing goes on
+	// First and Last are the input lines the record spans (CSV, JSON
+	// Lines) or its segments (X12).
+	First, Last int
+	Claim       *Claim // nil when unreadable
+	Err         error  // why unreadable; processing goes on
 }
 
 // Where is "source:pos", for messages.
@@ -85,17 +88,31 @@ func DetectClaimFormat(head []byte) (string, error) {
 	case b[0] == '[':
 		return "", errors.New("cannot read a JSON array of claims: write JSON Lines, one claim object per line")
 	}
-	line := b
-	if i := bytes.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
+	line := claimFirstLine(b)
+	if claimBinary(line) {
+		return "", errNotText
 	}
 	if _, n := csvDetectDelimiter(line); n > 0 {
 		return FormatCSV, nil
 	}
-	return "", fmt.Errorf("cannot tell the claim file format from its first line %q: want a CSV header (claim_id,date,...), a JSON object per line, or an X12 837 starting with ISA", crClip(string(bytes.TrimRight(line, "\r")), 60))
+	// The line is not quoted: it may be a patient's record.
+	return "", errors.New("not a claim file: its first line is not a CSV header (claim_id,date,...), a JSON object, or an X12 ISA segment")
 }
 
 var claimBOM = []byte{0xEF, 0xBB, 0xBF}
+
+var errNotText = errors.New("not a claim file: it holds binary data, not text")
+
+// claimBinary: a first line with control characters (NUL, and the others
+// but tab and CR) is not text, as in a zip, gzip, PDF or spreadsheet file.
+func claimBinary(line []byte) bool {
+	for _, c := range line {
+		if c < ' ' && c != '\t' && c != '\r' || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
 
 // x12LooksLikeISA: "ISA" then an element separator that is not a letter,
 // digit or space, so a CSV header such as "ISAAC,..." is not taken for X12.
@@ -164,21 +181,29 @@ func csvDetectDelimiter(line []byte) (rune, int) {
 // wrong number of fields, a bad date or a code of the wrong shape, becomes a
 // record with Err and its position, and reading goes on.
 func NewReader(r io.Reader, source, format string, m *ColumnMap) (Reader, error) {
+	rd, count, err := newReader(r, source, format, m)
+	if err != nil {
+		return nil, err
+	}
+	return &checkedReader{r: rd, source: source, count: count}, nil
+}
+
+func newReader(r io.Reader, source, format string, m *ColumnMap) (Reader, func() Tally, error) {
 	br := bufio.NewReaderSize(r, claimReadBuffer)
 	claimSkipBOM(br)
+	head, err := claimPeekHead(br)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", source, err)
+	}
 	delim := rune(0) // detected
 	switch strings.ToLower(format) {
 	case "", "auto":
-		head, err := claimPeekHead(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", source, err)
-		}
 		if len(bytes.TrimSpace(head)) == 0 {
-			return emptyClaimReader{}, nil
+			return emptyClaimReader{}, nil, nil
 		}
 		f, err := DetectClaimFormat(head)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", source, err)
+			return nil, nil, fmt.Errorf("%s: %w", source, err)
 		}
 		format = f
 	case "csv":
@@ -190,22 +215,47 @@ func NewReader(r io.Reader, source, format string, m *ColumnMap) (Reader, error)
 	case "x12", "837":
 		format = FormatX12
 	default:
-		return nil, fmt.Errorf("unknown claim file format %q: want csv, tsv, jsonl or x12", format)
+		return nil, nil, fmt.Errorf("unknown claim file format %q: want csv, tsv, jsonl or x12", format)
 	}
 	if m != nil && format != FormatCSV {
-		return nil, fmt.Errorf("%s: a column map applies to CSV input only, and this is %s", source, format)
+		return nil, nil, fmt.Errorf("%s: a column map applies to CSV input only, and this is %s", source, format)
+	}
+	if format != FormatX12 && claimBinary(claimFirstLine(head)) {
+		// X12 may take control characters for delimiters; text may not.
+		return nil, nil, fmt.Errorf("%s: %w", source, errNotText)
 	}
 	switch format {
 	case FormatCSV:
 		if m != nil && m.Delimiter != 0 {
 			delim = m.Delimiter
 		}
-		return newCSVClaimReader(br, source, m, delim)
+		rd, err := newCSVClaimReader(br, source, m, delim)
+		if err != nil {
+			return nil, nil, err
+		}
+		if rd.rs == nil {
+			return rd, nil, nil
+		}
+		return rd, rd.tally, nil
 	case FormatJSONL:
-		return newJSONLClaimReader(br, source), nil
+		rd := newJSONLClaimReader(br, source)
+		return rd, rd.tally, nil
 	default:
-		return newX12ClaimReader(br, source)
+		rd, err := newX12ClaimReader(br, source)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rd, rd.tally, nil
 	}
+}
+
+// claimFirstLine is the first non-blank line of head.
+func claimFirstLine(head []byte) []byte {
+	b := bytes.TrimLeft(head, " \t\r\n")
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	return b
 }
 
 type emptyClaimReader struct{}
@@ -285,7 +335,7 @@ func claimDate(s string, layouts []string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("invalid date %q: want %s", s, claimLayoutNames(layouts))
+	return time.Time{}, fmt.Errorf("invalid date %q: want %s", excerpt(s), claimLayoutNames(layouts))
 }
 
 func claimLayoutNames(layouts []string) string {
@@ -328,7 +378,7 @@ const claimMaxAge = 130
 func claimAge(s string) (int, error) {
 	n, err := strconv.Atoi(claimTrim(s))
 	if err != nil || n < 0 || n > claimMaxAge {
-		return 0, fmt.Errorf("invalid age %q: want whole years from 0 to %d", s, claimMaxAge)
+		return 0, fmt.Errorf("invalid age %q: want whole years from 0 to %d", excerpt(s), claimMaxAge)
 	}
 	return n, nil
 }
@@ -343,7 +393,7 @@ func claimSex(s string) (string, error) {
 	case "", "U", "UNKNOWN":
 		return "", nil
 	}
-	return "", fmt.Errorf("invalid sex %q: want F, M or U", s)
+	return "", fmt.Errorf("invalid sex %q: want F, M or U", excerpt(s))
 }
 
 // claimDx checks the shape of a diagnosis code and returns it dotted and
@@ -356,6 +406,9 @@ func claimDx(s string) (string, error) {
 	}
 	if n := len(s); n >= 3 && n <= 7 && s[0] >= 'A' && s[0] <= 'Z' && claimUpperAlnum(s) {
 		return codeset.DotICD(s), nil // undotted, as in X12: "E119"
+	}
+	if len(s) > maxEcho {
+		return "", fmt.Errorf("invalid ICD-10-CM code %q: too long: a code has at most 7 characters", excerpt(s))
 	}
 	code, err := codeset.NormalizeICD(s)
 	if err != nil {
@@ -403,7 +456,7 @@ func ParseProcedure(s string) (Procedure, error) {
 		}
 		if i > start {
 			if len(parts) == len(buf) {
-				return Procedure{}, fmt.Errorf("invalid procedure %q: too many modifiers", s)
+				return Procedure{}, fmt.Errorf("invalid procedure %q: too many modifiers", excerpt(s))
 			}
 			parts = append(parts, t[start:i])
 		}
@@ -429,17 +482,17 @@ func ParseProcedure(s string) (Procedure, error) {
 				continue
 			}
 			if unitsSet {
-				return p, fmt.Errorf("invalid procedure %q: units given twice", s)
+				return p, fmt.Errorf("invalid procedure %q: units given twice", excerpt(s))
 			}
 			if n < 1 {
-				return p, fmt.Errorf("invalid units in %q: want 1 or more", s)
+				return p, fmt.Errorf("invalid units in %q: want 1 or more", excerpt(s))
 			}
 			p.Units, unitsSet, parts[i] = n, true, part[:at]
 		}
 	}
 	p.Code = strings.ToUpper(parts[0])
 	if len(p.Code) != 5 || !codeset.HCPCSShaped(p.Code) {
-		return p, fmt.Errorf("invalid procedure %q: a procedure code has five characters (J1100, 99213)", s)
+		return p, fmt.Errorf("invalid procedure %q: a procedure code has five characters (J1100, 99213)", excerpt(s))
 	}
 	if len(parts) > 1 {
 		p.Modifiers = make([]string, 0, len(parts)-1)
@@ -447,7 +500,7 @@ func ParseProcedure(s string) (Procedure, error) {
 	for _, m := range parts[1:] {
 		mod, err := claimModifier(m)
 		if err != nil {
-			return p, fmt.Errorf("invalid modifier %q in %q: a modifier has two characters", m, s)
+			return p, fmt.Errorf("invalid modifier %q in %q: a modifier has two characters", excerpt(m), excerpt(s))
 		}
 		p.Modifiers = append(p.Modifiers, mod)
 	}
@@ -468,7 +521,7 @@ func claimUpperAlnum(s string) bool {
 func claimModifier(s string) (string, error) {
 	m := claimTrim(s)
 	if len(m) != 2 || !codeset.HCPCSShaped(m) {
-		return "", fmt.Errorf("invalid modifier %q: a modifier has two characters", s)
+		return "", fmt.Errorf("invalid modifier %q: a modifier has two characters", excerpt(s))
 	}
 	if !claimUpperAlnum(m) {
 		m = strings.ToUpper(m)
@@ -485,7 +538,16 @@ func claimUnits(s string) (int, error) {
 	if f, err := strconv.ParseFloat(t, 64); err == nil && f >= 1 && f == float64(int(f)) && f < 1e9 {
 		return int(f), nil
 	}
-	return 0, fmt.Errorf("invalid units %q: want a whole number of 1 or more", s)
+	return 0, fmt.Errorf("invalid units %q: want a whole number of 1 or more", excerpt(s))
+}
+
+// claimUnitsOrZero reads the units of a line without a procedure code,
+// where 0 says the line bills nothing.
+func claimUnitsOrZero(s string) (int, error) {
+	if t := claimTrim(s); t == "0" || t == "0.0" || t == "0.00" {
+		return 0, nil
+	}
+	return claimUnits(s)
 }
 
 // claimListSep: the separators of code lists within one field.
@@ -509,13 +571,6 @@ func claimAppendDx(dx []string, code string) []string {
 		}
 	}
 	return append(dx, code)
-}
-
-func crClip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }
 
 func isAlnum(c byte) bool {

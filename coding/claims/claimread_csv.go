@@ -220,6 +220,9 @@ func mapYAMLPx(n *yaml.Node, name string) ([]PxColumns, error) {
 	for _, it := range items {
 		if it.Kind == yaml.ScalarNode {
 			// px: HCPCS, the code column alone.
+			if it.Value == "" {
+				return nil, fmt.Errorf("%s:%d: px: want a column name, a mapping (code:, units:, modifiers:) or a list of them", name, it.Line)
+			}
 			out = append(out, PxColumns{Code: it.Value})
 			continue
 		}
@@ -295,6 +298,7 @@ type csvLayout struct {
 	pxSplit                   func(string) []string
 	group, dxFirstRow         bool
 	dates                     dateCache // of dates of service
+	row                       int       // the line of the row being read
 }
 
 type pxCols struct {
@@ -342,7 +346,7 @@ func csvDefaultLayout(header []string) (*csvLayout, error) {
 	roles := map[string]int{} // role -> column, to catch a role given twice
 	set := func(role string, p *int, col int) error {
 		if prev, ok := roles[role]; ok {
-			return fmt.Errorf("columns %q and %q are both the %s", header[prev], header[col], role)
+			return fmt.Errorf("columns %q and %q are both the %s", excerpt(header[prev]), excerpt(header[col]), role)
 		}
 		roles[role] = col
 		*p = col
@@ -386,7 +390,7 @@ func csvDefaultLayout(header []string) (*csvLayout, error) {
 				continue // a column the claim does not need
 			}
 			if prev, ok := into[n]; ok {
-				return nil, fmt.Errorf("columns %q and %q are the same numbered column", header[prev], h)
+				return nil, fmt.Errorf("columns %q and %q are the same numbered column", excerpt(header[prev]), excerpt(h))
 			}
 			into[n] = col
 		}
@@ -395,10 +399,10 @@ func csvDefaultLayout(header []string) (*csvLayout, error) {
 		}
 	}
 	if l.dxList >= 0 && len(dxN) > 0 {
-		return nil, fmt.Errorf("give the diagnoses in column %q or in numbered columns dx1.., not both", header[l.dxList])
+		return nil, fmt.Errorf("give the diagnoses in column %q or in numbered columns dx1.., not both", excerpt(header[l.dxList]))
 	}
 	if l.pxList >= 0 && len(pxN) > 0 {
-		return nil, fmt.Errorf("give the procedures in column %q or in numbered columns px1.., not both", header[l.pxList])
+		return nil, fmt.Errorf("give the procedures in column %q or in numbered columns px1.., not both", excerpt(header[l.pxList]))
 	}
 	for _, n := range csvSortedKeys(dxN) {
 		l.dx = append(l.dx, dxN[n])
@@ -416,7 +420,7 @@ func csvDefaultLayout(header []string) (*csvLayout, error) {
 	for what, m := range map[string]map[int]int{"units": unitsN, "mod": modN} {
 		for n, col := range m {
 			if _, ok := pxN[n]; !ok {
-				return nil, fmt.Errorf("column %q (%s%d) has no px%d column", header[col], what, n, n)
+				return nil, fmt.Errorf("column %q (%s%d) has no px%d column", excerpt(header[col]), what, n, n)
 			}
 		}
 	}
@@ -446,13 +450,15 @@ func csvMappedLayout(header []string, m *ColumnMap) (*csvLayout, error) {
 		for i, h := range header {
 			if strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(col)) {
 				if found >= 0 {
-					return -1, fmt.Errorf("%s:%d: %s column %q appears twice in the header (columns %d and %d)", m.Source, m.lines[key], key, col, found+1, i+1)
+					return -1, fmt.Errorf("%s:%d: %s column %q appears twice in the header (columns %d and %d)", m.Source, m.lines[key], key, excerpt(col), found+1, i+1)
 				}
 				found = i
 			}
 		}
 		if found < 0 {
-			return -1, fmt.Errorf("%s:%d: %s column %q is not in the header (%s)", m.Source, m.lines[key], key, col, crClip(strings.Join(header, ", "), 200))
+			// The header is not quoted: a file without one starts with a
+			// patient's record.
+			return -1, fmt.Errorf("%s:%d: %s column %q is not in the header (%d columns)", m.Source, m.lines[key], key, excerpt(col), len(header))
 		}
 		return found, nil
 	}
@@ -521,7 +527,7 @@ func csvSeparatorSplit(sep string) func(string) []string {
 }
 
 func (l *csvLayout) colErr(col int, err error) error {
-	return fmt.Errorf("%s: %w", strings.TrimSpace(l.names[col]), err)
+	return fmt.Errorf("%s: %w", excerpt(strings.TrimSpace(l.names[col])), err)
 }
 
 // fill reads one row into c: the claim's own fields from its first row,
@@ -639,8 +645,8 @@ func (l *csvLayout) fillPx(c *Claim, f []string, m *ClaimSlabs) error {
 	for _, pc := range l.px {
 		code := claimTrim(f[pc.code])
 		if code == "" {
-			if pc.units >= 0 && claimTrim(f[pc.units]) != "" {
-				return fmt.Errorf("%s: no procedure code, but %s is %q", strings.TrimSpace(l.names[pc.code]), strings.TrimSpace(l.names[pc.units]), f[pc.units])
+			if err := l.noCode(c, f, pc); err != nil {
+				return err
 			}
 			continue
 		}
@@ -672,6 +678,35 @@ func (l *csvLayout) fillPx(c *Claim, f []string, m *ClaimSlabs) error {
 	return nil
 }
 
+// noCode notes a service line without a procedure code, unless the line
+// is empty: units or modifiers without a code are a line of the claim.
+func (l *csvLayout) noCode(c *Claim, f []string, pc pxCols) error {
+	units := ""
+	if pc.units >= 0 {
+		units = claimTrim(f[pc.units])
+	}
+	mods := false
+	for _, mc := range pc.mods {
+		mods = mods || claimTrim(f[mc]) != ""
+	}
+	if units == "" && !mods {
+		return nil
+	}
+	n := 1
+	if units != "" {
+		var err error
+		if n, err = claimUnitsOrZero(units); err != nil {
+			return l.colErr(pc.units, err)
+		}
+	}
+	where := excerpt(strings.TrimSpace(l.names[pc.code]))
+	if l.group {
+		where = "line " + strconv.Itoa(l.row) + ", " + where
+	}
+	c.NoCode = append(c.NoCode, LineWithoutCode{Where: where, Units: n})
+	return nil
+}
+
 func claimModSep(r rune) bool { return r == ':' || r == '-' || claimListSep(r) }
 
 // csvClaimReader reads delimited claims. With grouping it holds the claim
@@ -683,7 +718,10 @@ type csvClaimReader struct {
 	l      *csvLayout
 	seq    int
 	group  *csvGroup // the claim being built from consecutive rows
-	done   bool
+	// queued is an unreadable row that ended a group, to come next.
+	queued  *Record
+	done    bool
+	skipped int // lines in no record: the header, blank rows
 }
 
 type csvGroup struct {
@@ -695,7 +733,7 @@ type csvGroup struct {
 }
 
 // newCSVClaimReader reads the header; delim 0 is detected from it.
-func newCSVClaimReader(br *bufio.Reader, source string, m *ColumnMap, delim rune) (Reader, error) {
+func newCSVClaimReader(br *bufio.Reader, source string, m *ColumnMap, delim rune) (*csvClaimReader, error) {
 	if delim == 0 {
 		line, err := csvFirstLine(br)
 		if err != nil {
@@ -715,7 +753,7 @@ func newCSVClaimReader(br *bufio.Reader, source string, m *ColumnMap, delim rune
 	var header []string
 	var headerLine int
 	for {
-		h, line, _, err := rs.read()
+		h, line, last, _, bad, err := rs.read()
 		if err == io.EOF {
 			r.done = true
 			return r, nil
@@ -723,6 +761,10 @@ func newCSVClaimReader(br *bufio.Reader, source string, m *ColumnMap, delim rune
 		if err != nil {
 			return nil, fmt.Errorf("%s: header: %w", source, err)
 		}
+		if bad != nil {
+			return nil, fmt.Errorf("%s: line %d: header: %w", source, line, bad)
+		}
+		r.skipped += last - line + 1
 		if !csvBlankRow(h) {
 			header, headerLine = h, line
 			break
@@ -760,6 +802,10 @@ func csvFirstLine(br *bufio.Reader) ([]byte, error) {
 
 func (r *csvClaimReader) CutFrom(m *ClaimSlabs) { r.mem = m }
 
+func (r *csvClaimReader) tally() Tally {
+	return Tally{Lines: r.rs.line, Skipped: r.skipped + r.rs.blank}
+}
+
 func (r *csvClaimReader) emit(rec *Record) *Record {
 	r.seq++
 	rec.Seq = r.seq
@@ -768,10 +814,12 @@ func (r *csvClaimReader) emit(rec *Record) *Record {
 }
 
 func (r *csvClaimReader) Next() (*Record, error) {
+	if rec := r.queued; rec != nil {
+		r.queued = nil
+		return r.emit(rec), nil
+	}
 	for !r.done {
-		// With lazy quotes, any text is a record: an error is one of
-		// reading.
-		f, line, pos, err := r.rs.read()
+		f, line, last, pos, bad, err := r.rs.read()
 		if err == io.EOF {
 			r.done = true
 			break
@@ -779,12 +827,42 @@ func (r *csvClaimReader) Next() (*Record, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.source, err)
 		}
-		if csvBlankRow(f) {
+		if bad == nil && len(f) != len(r.l.names) && last > line {
+			// A quote opened on the first line and closed lines later,
+			// but the text between is not one row: the quote was a
+			// stray one, and the lines after are read again.
+			bad = fmt.Errorf("a quoted field opens on this line and closes on line %d, in a row of %d fields where the header has %d", last, len(f), len(r.l.names))
+			ended := r.rs.retract()
+			f, last, pos = f[:ended], line, "line "+strconv.Itoa(line)
+		}
+		if bad == nil && csvBlankRow(f) {
+			r.skipped += last - line + 1
 			continue
 		}
 		id := ""
 		if r.l.id >= 0 && r.l.id < len(f) {
 			id = claimTrim(f[r.l.id])
+		}
+		r.l.row = line
+		if bad != nil {
+			if g := r.group; g != nil && id != "" && id == g.id {
+				// A row of the claim being built: the claim cannot be
+				// read whole.
+				if g.err == nil {
+					g.err, g.errLine = bad, line
+				}
+				g.last = last
+				continue
+			}
+			// Any other unreadable row ends a group being built, and is
+			// a record of its own.
+			rec := &Record{Pos: pos, ID: id, First: line, Last: last, Err: bad}
+			if g := r.group; g != nil {
+				r.group = nil
+				r.queued = rec
+				return r.emit(r.groupRecord(g)), nil
+			}
+			return r.emit(rec), nil
 		}
 		if !r.l.group {
 			c := r.mem.claims.one()
@@ -793,15 +871,24 @@ func (r *csvClaimReader) Next() (*Record, error) {
 			if err == nil {
 				err = claimNotEmpty(c)
 			}
+			if err != nil && last > line {
+				// As above: a row that runs over lines must read whole,
+				// or its quote was a stray one.
+				err = fmt.Errorf("a quoted field opens on this line, and the %d lines up to its closing quote do not make a readable row", last-line+1)
+				if ended := r.rs.retract(); r.l.id >= ended {
+					id = ""
+				}
+				last, pos = line, "line "+strconv.Itoa(line)
+			}
 			rec := r.mem.records.one()
-			*rec = Record{Pos: pos, ID: id, Claim: c, Err: err}
+			*rec = Record{Pos: pos, ID: id, First: line, Last: last, Claim: c, Err: err}
 			if err != nil {
 				rec.Claim = nil
 			}
 			return r.emit(rec), nil
 		}
 		if g := r.group; g != nil && id != "" && id == g.id {
-			g.last = line
+			g.last = last
 			if g.err == nil {
 				if err := r.l.fill(g.claim, f, false, r.mem); err != nil {
 					g.err, g.errLine = err, line
@@ -810,9 +897,9 @@ func (r *csvClaimReader) Next() (*Record, error) {
 			continue
 		}
 		prev := r.group
-		g := &csvGroup{id: id, first: line, last: line, claim: &Claim{ID: id}}
+		g := &csvGroup{id: id, first: line, last: last, claim: &Claim{ID: id}}
 		if id == "" {
-			g.err, g.errLine = fmt.Errorf("%s: no claim id", strings.TrimSpace(r.l.names[r.l.id])), line
+			g.err, g.errLine = fmt.Errorf("%s: no claim id", excerpt(strings.TrimSpace(r.l.names[r.l.id]))), line
 			if len(f) != len(r.l.names) {
 				g.err = fmt.Errorf("the row has %d fields, the header has %d", len(f), len(r.l.names))
 			}
@@ -832,7 +919,7 @@ func (r *csvClaimReader) Next() (*Record, error) {
 }
 
 func (r *csvClaimReader) groupRecord(g *csvGroup) *Record {
-	rec := &Record{ID: g.id, Pos: "line " + strconv.Itoa(g.first)}
+	rec := &Record{ID: g.id, Pos: "line " + strconv.Itoa(g.first), First: g.first, Last: g.last}
 	if g.last != g.first {
 		rec.Pos = fmt.Sprintf("lines %d-%d", g.first, g.last)
 	}

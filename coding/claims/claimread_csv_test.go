@@ -56,7 +56,7 @@ func TestCSVRowErrors(t *testing.T) {
 		"2 line 3 E2 ERR birth_date: birth date 2027-01-01 is after the date of service 2026-03-02",
 		`3 line 4 E3 ERR sex: invalid sex "X": want F, M or U`,
 		`4 line 5 E4 ERR units1: invalid units "0": want a whole number of 1 or more`,
-		`5 line 6 E5 ERR px1: no procedure code, but units1 is "2"`,
+		"5 line 6 E5 2026-03-02 age=50 F dx=I10 px= nocode=px1:2", // validated, the line reported
 		"6 line 7 E6 ERR the claim has no diagnosis or procedure",
 		`7 line 8 E7 ERR px1: invalid procedure "9921": a procedure code has five characters (J1100, 99213)`,
 		`8 line 9 E8 ERR mod1: invalid modifier "L": a modifier has two characters`,
@@ -110,13 +110,13 @@ func TestCSVDelimiters(t *testing.T) {
 	}
 }
 
-// A quoted field may hold line breaks: the record is at its first line and
-// the next record's line is still right.
+// A quoted field may hold line breaks: the record spans its lines and the
+// next record's line is still right.
 func TestCSVQuotedLineBreaks(t *testing.T) {
 	in := "id,dx,px,note\nQ1,I10,99213,\"two\nlines\"\nQ2,\"E11.9\nI10\",99213,\nQ3,I10,99213,\"bare \"quote\" in it\"\n,,,\n Q4 ,I10,99213,x\n"
 	crCheck(t, crReadCSV(t, in, nil), []string{
-		"1 line 2 Q1 - age=- - dx=I10 px=99213",
-		"2 line 4 Q2 - age=- - dx=E11.9,I10 px=99213",
+		"1 lines 2-3 Q1 - age=- - dx=I10 px=99213",
+		"2 lines 4-5 Q2 - age=- - dx=E11.9,I10 px=99213",
 		"3 line 6 Q3 - age=- - dx=I10 px=99213",
 		"4 line 8 Q4 - age=- - dx=I10 px=99213", // line 7 is blank: skipped
 	})
@@ -231,7 +231,7 @@ func TestCSVColumnMapErrors(t *testing.T) {
 func TestCSVColumnMapHeader(t *testing.T) {
 	m := crMap(t, "version: 1\nclaim_id: CLAIM_NO\ndx: [DIAG_1, DIAG_2]\n")
 	_, err := NewReader(strings.NewReader("claim_no,diag_1,DIAG_3\n"), "in.csv", "", m)
-	if err == nil || !strings.Contains(err.Error(), `in.csv: line 1: header: map.yaml:3: dx column "DIAG_2" is not in the header (claim_no, diag_1, DIAG_3)`) {
+	if err == nil || !strings.Contains(err.Error(), `in.csv: line 1: header: map.yaml:3: dx column "DIAG_2" is not in the header (3 columns)`) {
 		t.Errorf("missing column: %v", err)
 	}
 	_, err = NewReader(strings.NewReader("CLAIM_NO,DIAG_1,DIAG_2,diag_2\n"), "in.csv", "", m)
@@ -251,4 +251,102 @@ func TestCSVLoadColumnMap(t *testing.T) {
 	if _, err := LoadColumnMap(filepath.Join(t.TempDir(), "none.yaml")); !os.IsNotExist(err) {
 		t.Errorf("missing file: %v", err)
 	}
+}
+
+// A stray quote costs its own line only: the lines after it are read
+// again, and every line is in one record or skipped.
+func TestCSVResync(t *testing.T) {
+	head := "id,dx,px\n"
+	for _, tc := range []struct {
+		name, in string
+		want     []string
+	}{
+		{"never closes", head + "C1,I10,99213\nC2,\"I10,99213\nC3,I10,99213\nC4,E11.9,99213\n", []string{
+			"1 line 2 C1 - age=- - dx=I10 px=99213",
+			"2 line 3 C2 ERR a quoted field opens on this line and the input ends before it closes",
+			"3 line 4 C3 - age=- - dx=I10 px=99213",
+			"4 line 5 C4 - age=- - dx=E11.9 px=99213",
+		}},
+		{"closes on a wrong row", head + "C2,\"I10,99213\nC3,I10,\"99213\"\nC4,E11.9,99213\n", []string{
+			"1 line 2 C2 ERR a quoted field opens on this line and closes on line 3, in a row of 2 fields where the header has 3",
+			"2 line 3 C3 - age=- - dx=I10 px=99213",
+			"3 line 4 C4 - age=- - dx=E11.9 px=99213",
+		}},
+		{"closes into an unreadable row", head + "C2,\"I10,99213\nC3,\"E11.9\",99213\nC4,E11.9,99213\n", []string{
+			"1 line 2 C2 ERR a quoted field opens on this line, and the 2 lines up to its closing quote do not make a readable row",
+			"2 line 3 C3 - age=- - dx=E11.9 px=99213",
+			"3 line 4 C4 - age=- - dx=E11.9 px=99213",
+		}},
+		{"quote in the id", head + "\"C2,I10,99213\nC3,I10,99213\n", []string{
+			"1 line 2 - ERR a quoted field opens on this line and the input ends before it closes",
+			"2 line 3 C3 - age=- - dx=I10 px=99213",
+		}},
+		{"runs too long", head + "C2,\"I10,99213\n" + strings.Repeat("C3,I10,99213\n", maxSpanLines+5), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewReader(strings.NewReader(tc.in), "in.csv", "csv", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs := crReadAll(t, r)
+			if tc.want != nil {
+				crCheck(t, recs, tc.want)
+			} else if len(recs) != maxSpanLines+6 || recs[0].Err == nil || recs[1].Err != nil {
+				t.Errorf("%d records, first %v", len(recs), recs[0].Err)
+			}
+			crAccounted(t, r, recs, strings.Count(tc.in, "\n"))
+		})
+	}
+}
+
+// crAccounted: the records and the skipped lines add up to the input's
+// lines, each record's lines following the one before.
+func crAccounted(t *testing.T, r Reader, recs []*Record, lines int) {
+	t.Helper()
+	tl := r.(Tallier).Tally()
+	n := tl.Skipped
+	prev := 0
+	for _, rec := range recs {
+		if rec.First <= prev || rec.Last < rec.First {
+			t.Errorf("record %d spans lines %d-%d after line %d", rec.Seq, rec.First, rec.Last, prev)
+		}
+		prev = rec.Last
+		n += rec.Last - rec.First + 1
+	}
+	if n != lines || tl.Lines != lines || tl.Records != len(recs) {
+		t.Errorf("%d lines in records or skipped, tally %+v, for %d lines and %d records", n, tl, lines, len(recs))
+	}
+}
+
+// Exports have service lines without a procedure code: the claim is read,
+// each such line noted with its units; an empty line is no line.
+func TestCSVLinesWithoutCode(t *testing.T) {
+	m := crMap(t, "version: 1\nclaim_id: CLM\ndx: [DX1]\npx: [{code: HCPCS_1, units: UNITS_1}, {code: HCPCS_2, units: UNITS_2, modifiers: [MOD_2]}]\n")
+	in := "CLM|DX1|HCPCS_1|UNITS_1|HCPCS_2|UNITS_2|MOD_2\n" +
+		"K1|E119|99213|1|||\n" +
+		"K2|E119||1|99213|2|\n" +
+		"K3|E119|99213|1||0|\n" +
+		"K4|E119|||||25\n" +
+		"K5|E119||x|||\n"
+	crCheck(t, crReadCSV(t, in, m), []string{
+		"1 line 2 K1 - age=- - dx=E11.9 px=99213",
+		"2 line 3 K2 - age=- - dx=E11.9 px=99213x2 nocode=HCPCS_1:1",
+		"3 line 4 K3 - age=- - dx=E11.9 px=99213 nocode=HCPCS_2:0",
+		"4 line 5 K4 - age=- - dx=E11.9 px= nocode=HCPCS_2:1",
+		`5 line 6 K5 ERR UNITS_1: invalid units "x": want a whole number of 1 or more`,
+	})
+}
+
+// With grouped rows, a damaged row of a claim makes that claim unreadable;
+// one with another id (or none) is a record of its own.
+func TestCSVGroupResync(t *testing.T) {
+	m := crMap(t, "version: 1\nclaim_id: id\ndx_list: dx\npx_list: px\ngroup_rows: true\n")
+	in := "id,dx,px\nG1,I10,99213\nG1,\"I10,36415\nG1,I10,99212\nG2,E11.9,99213\n\"G3,E11.9\nG3,I10,99213\n"
+	recs := crReadCSV(t, in, m)
+	crCheck(t, recs, []string{
+		"1 lines 2-4 G1 ERR line 3: a quoted field opens on this line and the input ends before it closes",
+		"2 line 5 G2 - age=- - dx=E11.9 px=99213",
+		"3 line 6 - ERR a quoted field opens on this line and the input ends before it closes",
+		"4 line 7 G3 - age=- - dx=I10 px=99213",
+	})
 }

@@ -35,7 +35,7 @@ func TestCSVRecordsAsEncodingCSV(t *testing.T) {
 		for _, delim := range []rune{',', ';', '¦'} {
 			want := stdCSV(in, delim)
 			got := ourCSV(t, in, delim)
-			if got != want {
+			if got != want && got != "" {
 				t.Fatalf("%q with %q:\n got %s\nwant %s", in, delim, got, want)
 			}
 		}
@@ -66,15 +66,22 @@ func ourCSV(t *testing.T, in string, delim rune) string {
 	}
 	var b strings.Builder
 	for {
-		f, line, pos, err := rs.read()
+		f, line, last, pos, bad, err := rs.read()
 		if err == io.EOF {
 			return b.String()
 		}
 		if err != nil {
 			return b.String() + "error " + err.Error()
 		}
-		if pos != fmt.Sprintf("line %d", line) {
-			t.Fatalf("position %q for line %d", pos, line)
+		if bad != nil {
+			return "" // no longer as encoding/csv: see TestCSVResync
+		}
+		want := fmt.Sprintf("line %d", line)
+		if last > line {
+			want = fmt.Sprintf("lines %d-%d", line, last)
+		}
+		if pos != want {
+			t.Fatalf("position %q for lines %d-%d", pos, line, last)
 		}
 		fmt.Fprintf(&b, "%d %q;", line, f)
 	}

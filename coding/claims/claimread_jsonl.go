@@ -25,7 +25,11 @@ type jsonlClaimReader struct {
 	line   int
 	seq    int
 	buf    []byte
+	long   bool // the last line was longer than maxLineBytes
+	blank  int
 }
+
+func (r *jsonlClaimReader) tally() Tally { return Tally{Lines: r.line, Skipped: r.blank} }
 
 func newJSONLClaimReader(br *bufio.Reader, source string) *jsonlClaimReader {
 	return &jsonlClaimReader{br: br, source: source}
@@ -94,7 +98,10 @@ func (c *jsonlCodes) UnmarshalJSON(b []byte) error {
 
 // jsonlPxs is a list of lines, each an object or a string, or one string of
 // lines.
-type jsonlPxs []Procedure
+type jsonlPxs struct {
+	lines  []Procedure
+	noCode []LineWithoutCode
+}
 
 type jsonlPx struct {
 	Code      string   `json:"code"`
@@ -122,7 +129,7 @@ func (ps *jsonlPxs) unmarshal(b []byte) error {
 			if err != nil {
 				return err
 			}
-			*ps = append(*ps, p)
+			ps.lines = append(ps.lines, p)
 		}
 		return nil
 	case bytes.Equal(b, []byte("null")):
@@ -149,6 +156,17 @@ func (ps *jsonlPxs) unmarshal(b []byte) error {
 		if err := json.Unmarshal(it, &jp); err != nil {
 			return fmt.Errorf("line %d: want \"J1100x2:LT\" or {\"code\":\"J1100\",\"units\":2,\"modifiers\":[\"LT\"]}", i+1)
 		}
+		if strings.TrimSpace(jp.Code) == "" {
+			l := LineWithoutCode{Where: "px line " + strconv.Itoa(i+1), Units: 1}
+			if jp.Units != nil {
+				if *jp.Units < 0 {
+					return fmt.Errorf("line %d: invalid units %d: want 0 or more", i+1, *jp.Units)
+				}
+				l.Units = *jp.Units
+			}
+			ps.noCode = append(ps.noCode, l)
+			continue
+		}
 		p, err := ParseProcedure(jp.Code)
 		if err != nil {
 			return fmt.Errorf("line %d: %w", i+1, err)
@@ -168,19 +186,31 @@ func (ps *jsonlPxs) unmarshal(b []byte) error {
 		}
 		out = append(out, p)
 	}
-	*ps = out
+	ps.lines = out
 	return nil
 }
 
 // readLine returns the next line without its line break, or io.EOF. The
-// line is valid until the next call.
+// line is valid until the next call. A line longer than maxLineBytes is
+// read to its end, but comes back empty with long set.
 func (r *jsonlClaimReader) readLine() ([]byte, error) {
-	r.buf = r.buf[:0]
+	r.buf, r.long = r.buf[:0], false
 	for {
 		b, err := r.br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
-			r.buf = append(r.buf, b...)
+			if len(r.buf) < maxLineBytes {
+				r.buf = append(r.buf, b...)
+			} else {
+				r.long = true
+			}
 			continue
+		}
+		if r.long {
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			r.line++
+			return nil, nil
 		}
 		if len(r.buf) > 0 {
 			r.buf = append(r.buf, b...)
@@ -207,11 +237,16 @@ func (r *jsonlClaimReader) Next() (*Record, error) {
 			return nil, fmt.Errorf("%s: %w", r.source, err)
 		}
 		b = bytes.TrimSpace(b)
-		if len(b) == 0 {
+		if len(b) == 0 && !r.long {
+			r.blank++
 			continue
 		}
 		r.seq++
-		rec := &Record{Seq: r.seq, Source: r.source, Pos: "line " + strconv.Itoa(r.line)}
+		rec := &Record{Seq: r.seq, Source: r.source, Pos: "line " + strconv.Itoa(r.line), First: r.line, Last: r.line}
+		if r.long {
+			rec.Err = fmt.Errorf("the line is longer than %d MiB", maxLineBytes>>20)
+			return rec, nil
+		}
 		c, id, err := jsonlDecode(b)
 		rec.ID = id
 		if err != nil {
@@ -234,7 +269,7 @@ func jsonlDecode(b []byte) (*Claim, string, error) {
 	if err != nil {
 		return nil, id, jsonlErr(b, err)
 	}
-	c := &Claim{ID: id, Px: jc.Px}
+	c := &Claim{ID: id, Px: jc.Px.lines, NoCode: jc.Px.noCode}
 	if jc.Date != "" {
 		if c.Date, err = claimDate(jc.Date, claimDateLayouts); err != nil {
 			return nil, id, fmt.Errorf("date: %w", err)
@@ -282,9 +317,9 @@ func jsonlErr(b []byte, err error) error {
 	switch {
 	case errors.As(err, &te):
 		if te.Field == "" {
-			return fmt.Errorf("not a claim: want a JSON object, got %s", te.Value)
+			return fmt.Errorf("not a claim: want a JSON object, got %s", excerpt(te.Value))
 		}
-		return fmt.Errorf("%s: want %s, got %s", te.Field, jsonlKind(te.Type.Kind().String()), te.Value)
+		return fmt.Errorf("%s: want %s, got %s", excerpt(te.Field), jsonlKind(te.Type.Kind().String()), excerpt(te.Value))
 	case errors.As(err, &se):
 		if b[0] != '{' {
 			return fmt.Errorf("not JSON: %v", err)

@@ -69,7 +69,11 @@ func crClaimLine(c *Claim) string {
 		}
 		px = append(px, s)
 	}
-	return fmt.Sprintf("%s age=%s %s dx=%s px=%s", date, age, crDash(c.Sex), strings.Join(c.Dx, ","), strings.Join(px, ","))
+	line := fmt.Sprintf("%s age=%s %s dx=%s px=%s", date, age, crDash(c.Sex), strings.Join(c.Dx, ","), strings.Join(px, ","))
+	for _, l := range c.NoCode {
+		line += fmt.Sprintf(" nocode=%s:%d", l.Where, l.Units)
+	}
+	return line
 }
 
 func crDash(s string) string {
@@ -172,8 +176,8 @@ func TestClaimFixtures(t *testing.T) {
 		}},
 		{"837p-lines.x12", "x12", "", []string{
 			"1 segment 21 P26030001 2026-03-02 age=67 F dx=E11.9,I10,E78.5 px=99214:25,J1100x2:LT,36415",
-			"2 segment 45 P26030002 2026-03-04 age=10 F dx=J06.9 px=99213", // the patient's DMG, not the subscriber's
-			"3 segment 53 P26030003 ERR SV101: no procedure code",
+			"2 segment 45 P26030002 2026-03-04 age=10 F dx=J06.9 px=99213",                          // the patient's DMG, not the subscriber's
+			"3 segment 50 P26030003 2026-03-11 age=10 F dx=H66.90 px= nocode=SV101 at segment 53:1", // a line without a code is read
 			"4 segment 55 P26030004 2026-06-20 age=11 F dx=J01.90,R50.9 px=99213",
 		}},
 		{"837i.x12", "x12", "", []string{
@@ -230,7 +234,8 @@ func TestNewClaimReaderFormats(t *testing.T) {
 		{"a,b\n", "xml", nil, `unknown claim file format "xml"`},
 		{`{"dx":["I10"]}`, "jsonl", m, "a column map applies to CSV input only"},
 		{`{"dx":["I10"]}`, "", m, "a column map applies to CSV input only"},
-		{"hello\n", "", nil, "cannot tell the claim file format"},
+		{"hello\n", "", nil, "not a claim file: its first line is not"},
+		{"PK\x03\x04,\x14\x00\x06\x00,dx\n", "", nil, "not a claim file: it holds binary data"},
 		{"claim_id,date\nC1,2026-03-02\n", "csv", nil, "line 1: header: no dx or px column"},
 		{"GS*HC~", "x12", nil, "does not start with an ISA segment"},
 	} {
@@ -239,14 +244,19 @@ func TestNewClaimReaderFormats(t *testing.T) {
 			t.Errorf("NewClaimReader(%q, %q): %v, want %q", tc.in, tc.format, err, tc.wantErr)
 		}
 	}
-	// Empty input: no records, whatever the format.
-	for _, format := range []string{"", "csv", "jsonl"} {
-		r, err := NewReader(strings.NewReader(" \n"), "-", format, nil)
+	// Empty input, or a header alone: no claims, an input failure,
+	// whatever the format.
+	for _, tc := range []struct{ in, format string }{
+		{" \n", ""}, {" \n", "csv"}, {" \n", "jsonl"}, {"", ""},
+		{"claim_id,dx\n", ""}, {"claim_id,dx\n\n,\n", "csv"}, {"\n\n", "jsonl"},
+		{crISA('*', '^', ':', '~') + "GS*HC~ST*837*1~SE*1*1~GE*1*1~IEA*1*1~", ""},
+	} {
+		r, err := NewReader(strings.NewReader(tc.in), "in.txt", tc.format, nil)
 		if err != nil {
-			t.Fatalf("%q: %v", format, err)
+			t.Fatalf("%q: %v", tc.in, err)
 		}
-		if recs := crReadAll(t, r); len(recs) != 0 {
-			t.Errorf("%q: %d records from empty input", format, len(recs))
+		if _, err := r.Next(); !errors.Is(err, ErrNoClaims) || err.Error() != "no claims in in.txt" {
+			t.Errorf("%q as %q: %v, want no claims in in.txt", tc.in, tc.format, err)
 		}
 	}
 	// tsv forces the tab even when the header has more commas.

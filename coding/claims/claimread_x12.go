@@ -49,6 +49,13 @@ type x12Scanner struct {
 	seg                   int      // number of the last segment read
 	els                   []string // its elements; els[0] is the segment id
 	acc                   []byte
+	// long is set when the last segment was longer than maxSegmentBytes,
+	// and bad when a later ISA could not be read: the segment comes back
+	// as one empty element, for the claim reader to report.
+	long bool
+	bad  error
+	// broken is set when the last segment's id is not one.
+	broken bool
 	// keep, when set, lists the segments wanted: the others are counted
 	// but come back as one empty element, without copying.
 	keep map[string]bool
@@ -90,7 +97,7 @@ func (s *x12Scanner) setDelimiters(isa []byte, first bool) error {
 		return errX12ISAShort
 	}
 	if !x12LooksLikeISA(isa) {
-		return fmt.Errorf("not an X12 interchange: it does not start with an ISA segment (%q)", crClip(string(isa), 20))
+		return errors.New("not an X12 interchange: it does not start with an ISA segment")
 	}
 	elem := isa[3]
 	n, isa11 := 0, -1
@@ -126,10 +133,16 @@ func (s *x12Scanner) setDelimiters(isa []byte, first bool) error {
 // Next returns the elements of the next segment, valid until the next
 // call, or io.EOF.
 func (s *x12Scanner) Next() ([]string, error) {
+	s.bad, s.broken = nil, false
 	for {
 		raw, err := s.readSegment()
 		if err != nil {
 			return nil, err
+		}
+		if s.long {
+			s.seg++
+			s.els = append(s.els[:0], "")
+			return s.els, nil
 		}
 		i, j := 0, len(raw)
 		for i < j && (raw[i] == '\r' || raw[i] == '\n' || raw[i] == ' ' || raw[i] == '\t') {
@@ -153,6 +166,17 @@ func (s *x12Scanner) Next() ([]string, error) {
 			if k := bytes.IndexByte(id, s.elem); k >= 0 {
 				id = id[:k]
 			}
+			if x12LooksLikeISA(raw) {
+				id = raw[:3] // an interchange with other delimiters
+			}
+			if !x12SegmentID(id) {
+				// Damage: a segment id is two or three letters and
+				// digits. What it was cannot be told, so the claim it
+				// is in cannot be read.
+				s.broken = true
+				s.els = append(s.els[:0], "")
+				return s.els, nil
+			}
 			if string(id) != "ISA" && !s.keep[string(id)] {
 				// Not wanted: no copy. The id alone stands for it.
 				s.els = append(s.els[:0], "")
@@ -163,7 +187,10 @@ func (s *x12Scanner) Next() ([]string, error) {
 		if strings.HasPrefix(seg, "ISA") && len(seg) > 3 && seg[3] != s.elem {
 			// A later interchange with another element separator.
 			if err := s.setDelimiters([]byte(seg), false); err != nil {
-				return nil, fmt.Errorf("segment %d: %w", s.seg, err)
+				// The delimiters stay those of the interchange before.
+				s.bad = err
+				s.els = append(s.els[:0], "")
+				return s.els, nil
 			}
 		}
 		s.els = x12Split(s.els[:0], seg, s.elem)
@@ -177,15 +204,29 @@ func (s *x12Scanner) Next() ([]string, error) {
 	}
 }
 
+// maxSegmentBytes bounds a segment: a longer one (a terminator lost, or
+// not an 837 at all) is read to its end but not kept.
+const maxSegmentBytes = 1 << 20
+
 // readSegment reads up to the next terminator, which it drops; the last
 // segment may lack one.
 func (s *x12Scanner) readSegment() ([]byte, error) {
-	s.acc = s.acc[:0]
+	s.acc, s.long = s.acc[:0], false
 	for {
 		b, err := s.br.ReadSlice(s.term)
 		if err == bufio.ErrBufferFull {
-			s.acc = append(s.acc, b...)
+			if len(s.acc) < maxSegmentBytes {
+				s.acc = append(s.acc, b...)
+			} else {
+				s.long = true
+			}
 			continue
+		}
+		if s.long {
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			return nil, nil
 		}
 		if len(s.acc) > 0 {
 			s.acc = append(s.acc, b...)
@@ -202,6 +243,19 @@ func (s *x12Scanner) readSegment() ([]byte, error) {
 		}
 		return b[:len(b)-1], nil
 	}
+}
+
+// x12SegmentID: an upper-case letter, then one or two letters or digits.
+func x12SegmentID(id []byte) bool {
+	if len(id) < 2 || len(id) > 3 || id[0] < 'A' || id[0] > 'Z' {
+		return false
+	}
+	for _, c := range id[1:] {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func x12Split(dst []string, s string, sep byte) []string {
@@ -272,10 +326,11 @@ type x12Dx struct {
 
 type x12Claim struct {
 	id                     string
-	seg                    int // the CLM segment
+	seg, last              int // the CLM segment, and the claim's last
 	principal              string
 	other                  []x12Dx // in file order
 	px                     []Procedure
+	noCode                 []LineWithoutCode
 	date434, date472       time.Time
 	demo                   x12Demo
 	err                    error
@@ -283,7 +338,7 @@ type x12Claim struct {
 	hasDate434, hasDate472 bool
 }
 
-func newX12ClaimReader(br *bufio.Reader, source string) (Reader, error) {
+func newX12ClaimReader(br *bufio.Reader, source string) (*x12ClaimReader, error) {
 	sc, err := newX12Scanner(br)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
@@ -317,7 +372,33 @@ func (r *x12ClaimReader) Next() (*Record, error) {
 	return rec, nil
 }
 
+func (r *x12ClaimReader) tally() Tally { return Tally{Segments: r.sc.seg} }
+
 func (r *x12ClaimReader) segment(els []string, n int) {
+	switch {
+	case r.sc.bad != nil:
+		// A later interchange whose ISA cannot be read: its claims are
+		// read with the delimiters of the one before, or fail.
+		r.finish()
+		r.queue = append(r.queue, &Record{Pos: x12Pos(n), First: n, Last: n, Err: r.sc.bad})
+		return
+	case r.sc.long:
+		err := fmt.Errorf("the segment is longer than %d MiB: is a segment terminator missing?", maxSegmentBytes>>20)
+		if r.cur != nil {
+			r.cur.fail(n, err)
+		}
+		return
+	case r.sc.broken:
+		// It may have been one of the claim's segments, or the CLM of
+		// the next: either way this claim cannot be trusted.
+		if r.cur != nil {
+			r.cur.fail(n, errors.New("the segment is damaged: its id is not an X12 segment id"))
+		}
+		return
+	}
+	if c := r.cur; c != nil {
+		c.last = n
+	}
 	switch els[0] {
 	case "ISA", "GS", "GE", "IEA":
 		r.finish()
@@ -328,8 +409,8 @@ func (r *x12ClaimReader) segment(els []string, n int) {
 		r.level, r.sub, r.pat = "", x12Demo{}, x12Demo{}
 		if st := x12Element(els, 1); st != "837" {
 			r.skipST = true
-			r.queue = append(r.queue, &Record{Pos: x12Pos(n),
-				Err: fmt.Errorf("ST01: transaction set %q is not an 837 claim; skipped to its SE", st)})
+			r.queue = append(r.queue, &Record{Pos: x12Pos(n), First: n, Last: n,
+				Err: fmt.Errorf("ST01: transaction set %q is not an 837 claim; skipped to its SE", excerpt(st))})
 		}
 		return
 	case "SE":
@@ -364,7 +445,7 @@ func (r *x12ClaimReader) segment(els []string, n int) {
 		return
 	case "CLM":
 		r.finish()
-		c := &x12Claim{id: strings.TrimSpace(x12Element(els, 1)), seg: n, demo: r.sub}
+		c := &x12Claim{id: strings.TrimSpace(x12Element(els, 1)), seg: n, last: n, demo: r.sub}
 		if r.pat.seg != 0 {
 			c.demo = r.pat
 		}
@@ -452,15 +533,21 @@ func (c *x12Claim) service(els []string, n int, comp byte, seg string, el, units
 		return // a revenue code line
 	case q == "HP" && seg == "SV2":
 		return // a HIPPS rate code, not a procedure
-	case q != "HC":
-		if q == "" {
-			c.fail(n, fmt.Errorf("%s: no procedure code", name))
-		} else {
-			c.fail(n, fmt.Errorf("%s: product qualifier %q: only HC (HCPCS and CPT) codes are read", name, q))
+	case q == "" && code == "" || q == "HC" && code == "":
+		// A line without a procedure code: the claim is read, and the
+		// validator says the line went unchecked.
+		units := 1
+		if u := x12Element(els, unitsEl); u != "" {
+			var err error
+			if units, err = claimUnitsOrZero(u); err != nil {
+				c.fail(n, fmt.Errorf("%s%02d: %w", seg, unitsEl, err))
+				return
+			}
 		}
+		c.noCode = append(c.noCode, LineWithoutCode{Where: name + " at " + x12Pos(n), Units: units})
 		return
-	case code == "":
-		c.fail(n, fmt.Errorf("%s: no procedure code", name))
+	case q != "HC":
+		c.fail(n, fmt.Errorf("%s: product qualifier %q: only HC (HCPCS and CPT) codes are read", name, excerpt(q)))
 		return
 	}
 	p, err := ParseProcedure(code)
@@ -470,7 +557,7 @@ func (c *x12Claim) service(els []string, n int, comp byte, seg string, el, units
 	}
 	if p.Units != 1 || p.Code != strings.ToUpper(code) {
 		// ParseProcedure reads "J1100x2"; an X12 code is the code alone.
-		c.fail(n, fmt.Errorf("%s: invalid procedure code %q", name, code))
+		c.fail(n, fmt.Errorf("%s: invalid procedure code %q", name, excerpt(code)))
 		return
 	}
 	for k := 2; k <= 5; k++ {
@@ -522,7 +609,7 @@ func parseX12Date(format, v string) (time.Time, error) {
 	case "D8":
 		t, err := time.Parse("20060102", v)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("invalid date %q: want CCYYMMDD", v)
+			return time.Time{}, fmt.Errorf("invalid date %q: want CCYYMMDD", excerpt(v))
 		}
 		return t, nil
 	case "RD8":
@@ -535,23 +622,23 @@ func parseX12Date(format, v string) (time.Time, error) {
 			}
 		}
 		if err != nil || !ok {
-			return time.Time{}, fmt.Errorf("invalid date range %q: want CCYYMMDD-CCYYMMDD", v)
+			return time.Time{}, fmt.Errorf("invalid date range %q: want CCYYMMDD-CCYYMMDD", excerpt(v))
 		}
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("date format %q: want D8 or RD8", format)
+	return time.Time{}, fmt.Errorf("date format %q: want D8 or RD8", excerpt(format))
 }
 
 func x12DMG(els []string, n int) x12Demo {
 	d := x12Demo{seg: n}
 	if v := x12Element(els, 2); v != "" {
 		if f := x12Element(els, 1); f != "D8" {
-			d.err = fmt.Errorf("DMG01: date format %q: want D8", f)
+			d.err = fmt.Errorf("DMG01: date format %q: want D8", excerpt(f))
 			return d
 		}
 		t, err := time.Parse("20060102", v)
 		if err != nil {
-			d.err = fmt.Errorf("DMG02: invalid birth date %q: want CCYYMMDD", v)
+			d.err = fmt.Errorf("DMG02: invalid birth date %q: want CCYYMMDD", excerpt(v))
 			return d
 		}
 		d.birth = t
@@ -571,7 +658,7 @@ func (r *x12ClaimReader) finish() {
 		return
 	}
 	r.cur = nil
-	rec := &Record{ID: c.id, Pos: x12Pos(c.seg)}
+	rec := &Record{ID: c.id, Pos: x12Pos(c.seg), First: c.seg, Last: c.last}
 	r.queue = append(r.queue, rec)
 	if c.err != nil {
 		rec.Pos, rec.Err = x12Pos(c.errSeg), c.err
@@ -581,7 +668,7 @@ func (r *x12ClaimReader) finish() {
 		rec.Pos, rec.Err = x12Pos(c.demo.seg), c.demo.err
 		return
 	}
-	cl := &Claim{ID: c.id, Sex: c.demo.sex, Px: c.px}
+	cl := &Claim{ID: c.id, Sex: c.demo.sex, Px: c.px, NoCode: c.noCode}
 	switch {
 	case c.hasDate434:
 		cl.Date = c.date434

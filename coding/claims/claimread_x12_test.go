@@ -148,7 +148,7 @@ func TestX12ScannerLongSegment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc := r.(*x12ClaimReader).sc
+	sc := r.(*checkedReader).r.(*x12ClaimReader).sc
 	sc.keep = nil // NTE is not one the 837 reader keeps
 	var segs []string
 	for {
@@ -215,7 +215,7 @@ func TestX12BrokenClaims(t *testing.T) {
 		"CLM*B3*100",                 // 11
 		"HI*ABK:I10",                 // 12
 		"SV1*HC:*100*UN*1",           // 13: no code
-		"SV1*HC*100*UN*1",            // 14: ignored, the claim is broken already
+		"SV1*HC*100*UN*0",            // 14: no code, 0 units
 		"CLM*B4*100",                 // 15
 		"HI*ABK:I10",                 // 16
 		"SV1*ER:99213*100*UN*1",      // 17: not HC
@@ -248,7 +248,7 @@ func TestX12BrokenClaims(t *testing.T) {
 	crCheck(t, crReadX12(t, crX12Doc(segs...)), []string{
 		"1 segment 7 - ERR CLM01: no claim id",
 		`2 segment 10 B2 ERR HI02: invalid ICD-10-CM code "25000": must start with a letter`,
-		"3 segment 13 B3 ERR SV101: no procedure code",
+		"3 segment 11 B3 - age=68 F dx=I10 px= nocode=SV101 at segment 13:1 nocode=SV101 at segment 14:0",
 		`4 segment 17 B4 ERR SV101: product qualifier "ER": only HC (HCPCS and CPT) codes are read`,
 		`5 segment 20 B5 ERR SV101-3: invalid modifier "LEFT": a modifier has two characters`,
 		`6 segment 23 B6 ERR SV104: invalid units "1.5": want a whole number of 1 or more`,
@@ -335,5 +335,20 @@ func TestX12OtherTransaction(t *testing.T) {
 	crCheck(t, crReadX12(t, in), []string{
 		`1 segment 3 - ERR ST01: transaction set "835" is not an 837 claim; skipped to its SE`,
 		"2 segment 10 C1 - age=- - dx=I10 px=",
+	})
+}
+
+// A damaged segment costs the claim it is in, and reading goes on at the
+// next CLM; a later interchange whose ISA cannot be read is a record, and
+// its claims are read with the delimiters before.
+func TestX12DamagedSegments(t *testing.T) {
+	in := crX12Doc(crX12Claim("D1", "HI*ABK:I10"), "CLM*D2*100", "H\x00I*ABK:E119", "SV1*HC:99213*100*UN*1", "CLM*D3*100", "HI*ABK:E119", "DTP*472*D8*20260302") +
+		"ISA|00|short~" + crX12Doc("CLM*D4*100", "HI*ABK:I10")[106:]
+	crCheck(t, crReadX12(t, in), []string{
+		"1 segment 7 D1 2026-03-02 age=67 F dx=I10 px=99213",
+		"2 segment 13 D2 ERR the segment is damaged: its id is not an X12 segment id",
+		"3 segment 15 D3 2026-03-02 age=67 F dx=E11.9 px=",
+		"4 segment 21 - ERR ISA: the segment is cut short: it needs 16 elements and a terminator",
+		"5 segment 24 D4 - age=- - dx=I10 px=",
 	})
 }

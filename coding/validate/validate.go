@@ -130,6 +130,7 @@ func (v *Validator) Check(rep *Report, c *claims.Claim) error {
 	if err := v.ncci(rep, c, dy, pxs); err != nil {
 		return err
 	}
+	linesWithoutCode(rep, c)
 	sortFindings(rep.Findings)
 	return nil
 }

@@ -152,6 +152,7 @@ func writeSummary(w io.Writer, output string, errOut io.Writer, s *batch.Summary
 		w = errOut
 	}
 	fmt.Fprintf(w, "claims %d: %d clean, %d with errors, %d with warnings only, %d unreadable\n", s.Claims, s.Clean, s.WithErrors, s.WithWarnings, s.Unreadable)
+	fmt.Fprintln(w, readLine(s))
 	rules := make([]batch.CodeCount, 0, len(s.ByRule))
 	for r, n := range s.ByRule {
 		rules = append(rules, batch.CodeCount{Code: r, Count: n})
@@ -171,6 +172,19 @@ func writeSummary(w io.Writer, output string, errOut io.Writer, s *batch.Summary
 		fmt.Fprintf(w, "not checked: %s\n", c.Note)
 	}
 	return nil
+}
+
+// readLine accounts for the input: every line read is in a record or is a
+// header or blank line, and every record has its result.
+func readLine(s *batch.Summary) string {
+	in := fmt.Sprintf("%d lines", s.Read.Lines)
+	if s.Read.Segments > 0 {
+		in = fmt.Sprintf("%d segments", s.Read.Segments)
+		if s.Read.Lines > 0 {
+			in = fmt.Sprintf("%d lines and %d segments", s.Read.Lines, s.Read.Segments)
+		}
+	}
+	return fmt.Sprintf("read %s: %d records, %d header or blank lines; %d results", in, s.Read.Records, s.Read.Skipped, s.Claims)
 }
 
 func sortCounts(cs []batch.CodeCount) {
