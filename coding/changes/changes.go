@@ -2,7 +2,6 @@ package changes
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/medcode/medcode/codeset"
 	"github.com/medcode/medcode/coding"
@@ -34,19 +33,6 @@ func Compare(cb *coding.Codebook, req Request) (*Report, error) {
 			return nil, err
 		}
 	}
-	ix := cb.Index()
-	old, err := ix.CodeRows(from.ID)
-	if err != nil {
-		return nil, err
-	}
-	cur, err := ix.CodeRows(to.ID)
-	if err != nil {
-		return nil, err
-	}
-	old, cur = below(old, prefix), below(cur, prefix)
-	if prefix != "" && len(old) == 0 && len(cur) == 0 {
-		return nil, coding.Errorf(coding.DoInfo, "%s is a code of neither %s nor %s", codeset.DotICD(prefix), from.ID, to.ID)
-	}
 	rep := &Report{System: string(codeset.ICD10CM), From: from.ID, To: to.ID, FromName: from.Release.String(), ToName: to.Release.String(),
 		Counts: map[Kind]int{}, Addenda: &Addenda{}, Changes: []Change{}}
 	if prefix != "" {
@@ -55,22 +41,24 @@ func Compare(cb *coding.Codebook, req Request) (*Report, error) {
 	for _, k := range kindsOf(false) {
 		rep.Counts[k] = 0
 	}
-	i, j := 0, 0
-	for i < len(old) || j < len(cur) {
+	nOld, nCur, err := cb.Index().DiffCodes(from.ID, to.ID, prefix, func(o, n *index.CodeRow) error {
 		switch {
-		case j == len(cur) || i < len(old) && old[i].Code < cur[j].Code:
-			rep.add(Change{Change: Deleted, Code: codeset.DotICD(old[i].Code), Kind: icdKind(old[i].Billable), Title: old[i].Title, Short: old[i].Short})
-			i++
-		case i == len(old) || cur[j].Code < old[i].Code:
-			rep.add(Change{Change: Added, Code: codeset.DotICD(cur[j].Code), Kind: icdKind(cur[j].Billable), Title: cur[j].Title, Short: cur[j].Short})
-			j++
+		case n == nil:
+			rep.add(Change{Change: Deleted, Code: codeset.DotICD(o.Code), Kind: icdKind(o.Billable), Title: o.Title, Short: o.Short})
+		case o == nil:
+			rep.add(Change{Change: Added, Code: codeset.DotICD(n.Code), Kind: icdKind(n.Billable), Title: n.Title, Short: n.Short})
 		default:
-			if c, ok := compareCode(old[i], cur[j]); ok {
+			if c, ok := compareCode(*o, *n); ok {
 				rep.add(c)
 			}
-			i++
-			j++
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if prefix != "" && nOld == 0 && nCur == 0 {
+		return nil, coding.Errorf(coding.DoInfo, "%s is a code of neither %s nor %s", codeset.DotICD(prefix), from.ID, to.ID)
 	}
 	return rep, nil
 }
@@ -137,23 +125,6 @@ func icdKind(billable bool) string {
 		return "billable"
 	}
 	return "header"
-}
-
-// below keeps the rows of code and the codes below it; rows are in code
-// order, so they are one run.
-func below(rows []index.CodeRow, prefix string) []index.CodeRow {
-	if prefix == "" {
-		return rows
-	}
-	lo := 0
-	for lo < len(rows) && rows[lo].Code < prefix {
-		lo++
-	}
-	hi := lo
-	for hi < len(rows) && strings.HasPrefix(rows[hi].Code, prefix) {
-		hi++
-	}
-	return rows[lo:hi]
 }
 
 // pickPair resolves --from and --to: by default the newest release and the
