@@ -320,6 +320,9 @@ func (f *File) Drop() {
 // YearMismatch is the warning for a supplement of another year than the
 // release it is attached to.
 func YearMismatch(k Kind, year int, rel Release) string {
+	if k == KindConversion {
+		return fmt.Sprintf("%s is for FY%d but %s is %s: the codes it names that %s lacks are not offered as replacements", k.Describe(), year, rel.ID(), rel, rel.ID())
+	}
 	return fmt.Sprintf("%s is for %d but %s is %s: its entries are attached only where the codes still exist", k.Describe(), year, rel.ID(), rel)
 }
 

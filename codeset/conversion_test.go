@@ -3,6 +3,7 @@ package codeset
 import (
 	"bytes"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -114,4 +115,26 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// The conversion table spans every year: loaded with two releases, it goes
+// to the one of its year only.
+func TestConversionAttachesToOneRelease(t *testing.T) {
+	table := func(year int) *File {
+		return &File{Source: &Source{Path: "icd10cm_order_" + strconv.Itoa(year) + ".txt", Kind: KindOrder}, Release: NewRelease(ICD10CM, year, 0), Year: year}
+	}
+	conv := &File{Source: &Source{Path: "ICD-10-CM-CONVERSION-TABLE-FY2026.xlsx", Kind: KindConversion, XLSX: true}, Year: 2026}
+	bundles, err := Group([]*File{table(2025), table(2026), conv}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bundles {
+		_, has := b.Supplements[KindConversion]
+		if has != (b.Release.Year == 2026) {
+			t.Errorf("%s has the conversion table: %v", b.Release.ID(), has)
+		}
+		if len(b.Warnings) > 0 {
+			t.Errorf("%s: warnings %v", b.Release.ID(), b.Warnings)
+		}
+	}
 }

@@ -159,7 +159,8 @@ func showICD(cb *coding.Codebook, input string, rel *index.ReleaseInfo, date tim
 	v.Kind = "header"
 	if e.Billable {
 		v.Kind = "billable"
-	} else if err := addDeletion(cb, v, code, date); err != nil {
+	}
+	if err := addDeletion(cb, v, code, date); err != nil {
 		return nil, err
 	}
 	chain, err := ancestors(cb, rel.ID, code)
