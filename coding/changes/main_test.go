@@ -25,7 +25,7 @@ var (
 )
 
 // twoReleases loads FY2025 (CMS's zip as published), FY2026 and CDC's
-// conversion table once per test binary and opens the code book.
+// conversion table and the 2020 HCPCS file once per test binary and opens the code book.
 func twoReleases(t testing.TB) *coding.Codebook {
 	t.Helper()
 	d := officialtest.Dir(t)
@@ -37,6 +37,7 @@ func twoReleases(t testing.TB) *coding.Codebook {
 			filepath.Join(d, "cms-icd10cm", "2025-code-descriptions-tabular-order.zip"),
 			filepath.Join(d, "cms-icd10cm", "icd10cm_order_2026.txt"),
 			filepath.Join(d, "cms-icd10cm", "ICD-10-CM-CONVERSION-TABLE-FY2026.xlsx"),
+			filepath.Join(d, "cms-hcpcs", "HCPC2020_ANWEB_w_disclaimer.txt"),
 		}})
 	})
 	if pairErr != nil {
