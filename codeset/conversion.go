@@ -92,16 +92,6 @@ func (t *ConversionTable) Replacing(code string) []ConversionRow {
 	return out
 }
 
-// Row is the row of a new code, or nil.
-func (t *ConversionTable) Row(code string) *ConversionRow {
-	for i := range t.Rows {
-		if t.Rows[i].Code == code {
-			return &t.Rows[i]
-		}
-	}
-	return nil
-}
-
 func (t *ConversionTable) buildIndex() {
 	t.byPrev = map[string][]int{}
 	for i, r := range t.Rows {

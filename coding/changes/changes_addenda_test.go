@@ -31,7 +31,7 @@ func TestChangesMatchCMSAddenda(t *testing.T) {
 		t.Fatalf("compared %s with %s", rep.From, rep.To)
 	}
 	raw := officialtest.File(t, addendaFile)
-	recs, err := codeset.ParseAddenda(bytes.NewReader(raw), addendaFile)
+	recs, err := parseAddenda(bytes.NewReader(raw), addendaFile)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func TestDeletedCodesRoundTrip(t *testing.T) {
 	if err != nil || conv == nil {
 		t.Fatalf("no conversion table with icd10cm-2026: %v", err)
 	}
-	recs, err := codeset.ParseAddenda(bytes.NewReader(officialtest.File(t, addendaFile)), addendaFile)
+	recs, err := parseAddenda(bytes.NewReader(officialtest.File(t, addendaFile)), addendaFile)
 	if err != nil {
 		t.Fatal(err)
 	}

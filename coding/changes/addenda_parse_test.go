@@ -1,15 +1,20 @@
-package codeset
+package changes_test
 
 import (
 	"bufio"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/medcode/medcode/codeset"
 )
 
-// AddendaRecord is one line of CMS's order-file addenda: a code added,
+// The order-file addenda are what the change list is checked against; medcode
+// itself takes every change from the order files, so the parser lives here.
+
+// addendaRecord is one line of CMS's order-file addenda: a code added,
 // deleted, or its titles before ("Revise from") and after ("Revise to").
-type AddendaRecord struct {
+type addendaRecord struct {
 	Line     int
 	Action   string // "Add", "Delete", "Revise from", "Revise to"
 	Billable bool
@@ -21,12 +26,12 @@ type AddendaRecord struct {
 // addendaActionWidth is the width of the action column ("Revise from: ").
 const addendaActionWidth = 13
 
-// ParseAddenda reads the order-file addenda: each record is the action
+// parseAddenda reads the order-file addenda: each record is the action
 // column, then an order-file record without its sequence number (flag,
 // code, short title, long title). The summary that ends the file is not
 // records and is left out.
-func ParseAddenda(r io.Reader, name string) ([]AddendaRecord, error) {
-	var out []AddendaRecord
+func parseAddenda(r io.Reader, name string) ([]addendaRecord, error) {
+	var out []addendaRecord
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	n := 0
@@ -34,18 +39,18 @@ func ParseAddenda(r io.Reader, name string) ([]AddendaRecord, error) {
 		n++
 		line := strings.TrimRight(sc.Text(), "\r")
 		action, _, ok := strings.Cut(line, ":")
-		if !ok || !LooksLikeAddenda([]byte(line)) {
+		if !ok || !codeset.LooksLikeAddenda([]byte(line)) {
 			continue
 		}
 		if len(line) < addendaActionWidth+10 {
-			return nil, &LineError{File: name, Line: n, Err: fmt.Errorf("record too short")}
+			return nil, &codeset.LineError{File: name, Line: n, Err: fmt.Errorf("record too short")}
 		}
 		rec := line[addendaActionWidth:]
 		flag := rec[0]
 		if flag != '0' && flag != '1' || rec[1] != ' ' {
-			return nil, &LineError{File: name, Line: n, Err: fmt.Errorf("flag %q is not 0 or 1", clip(rec[:2], 40))}
+			return nil, &codeset.LineError{File: name, Line: n, Err: fmt.Errorf("flag %q is not 0 or 1", rec[:2])}
 		}
-		a := AddendaRecord{Line: n, Action: action, Billable: flag == '1', Code: strings.TrimSpace(rec[2:min(9, len(rec))])}
+		a := addendaRecord{Line: n, Action: action, Billable: flag == '1', Code: strings.TrimSpace(rec[2:min(9, len(rec))])}
 		if len(rec) > 10 {
 			a.Short = strings.TrimSpace(rec[10:min(70, len(rec))])
 		}
@@ -55,7 +60,7 @@ func ParseAddenda(r io.Reader, name string) ([]AddendaRecord, error) {
 		out = append(out, a)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &LineError{File: name, Line: n, Err: err}
+		return nil, &codeset.LineError{File: name, Line: n, Err: err}
 	}
 	return out, nil
 }
