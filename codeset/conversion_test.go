@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/medcode/medcode/codeset/officialtest"
 )
 
@@ -135,5 +137,50 @@ func TestConversionAttachesToOneRelease(t *testing.T) {
 		if len(b.Warnings) > 0 {
 			t.Errorf("%s: warnings %v", b.Release.ID(), b.Warnings)
 		}
+	}
+}
+
+// TestConversionBadRow: a row the parser cannot read is an error naming
+// the file and the sheet row. The good rows are the official file's own.
+func TestConversionBadRow(t *testing.T) {
+	official := map[string]ConversionRow{}
+	b := officialtest.File(t, officialConversion)
+	tab, err := ParseConversionXLSX(bytes.NewReader(b), int64(len(b)), officialConversion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range tab.Rows {
+		official[r.Code] = r
+	}
+	rows := [][]string{
+		{"This FY 2026 (October 1, 2025 Update) Conversion Table includes the new ICD-10-CM codes"},
+		{"Current code assignment", "Effective", "Previous Code(s) Assignment"},
+		{"A04.71", "2017", "A04.7"},
+		{"H36.811", "2023", "H35.20-H35.23"},
+		{"A04.72", "soon", "A04.7"},
+	}
+	for _, r := range rows[2:4] {
+		o, ok := official[UndotICD(r[0])]
+		if !ok || o.PreviousText != r[2] || strconv.Itoa(o.Effective.Year()) != r[1] {
+			t.Fatalf("fixture row %v is not the official file's (%+v)", r, o)
+		}
+	}
+	x := excelize.NewFile()
+	for i, r := range rows {
+		for j, v := range r {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			x.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !SniffConversionXLSX(bytes.NewReader(buf.Bytes()), int64(buf.Len())) {
+		t.Fatal("fixture workbook not recognised")
+	}
+	_, err = ParseConversionXLSX(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "fixture.xlsx")
+	if err == nil || err.Error() != `fixture.xlsx:5: effective "soon" is neither a year nor a date` {
+		t.Fatalf("error %v", err)
 	}
 }
