@@ -1,4 +1,3 @@
-// Package changes implements `medcode changes`.
 package changes
 
 import (
@@ -40,7 +39,13 @@ action code marks as added, discontinued, reactivated or changed, with the
 action's effective date.
 
 In a terminal the list is grouped, counts first; piped it is one
-tab-separated row per change (change, code, kind, title, old title).`,
+tab-separated row per change: change, code, kind, title, and the old
+title where it changed (for HCPCS, the action's effective date).
+--output picks either form, or csv with every field; --json has them
+too, with the counts.
+
+Exits 2 when fewer than two ICD-10-CM releases are loaded, a release
+named is not loaded, or --code is a code of neither release.`,
 		Example: `  medcode changes
   medcode changes --from 2025 --to 2026 --code E11
   medcode changes --output csv > fy2026.csv
