@@ -92,6 +92,17 @@ func (t *ConversionTable) Replacing(code string) []ConversionRow {
 	return out
 }
 
+// Naming lists the rows that name code itself, not through a range or a
+// "code and below" span, in the table's order.
+func (t *ConversionTable) Naming(code string) []ConversionRow {
+	t.indexOnce.Do(t.buildIndex)
+	out := make([]ConversionRow, 0, len(t.byPrev[code]))
+	for _, i := range t.byPrev[code] {
+		out = append(out, t.Rows[i])
+	}
+	return out
+}
+
 func (t *ConversionTable) buildIndex() {
 	t.byPrev = map[string][]int{}
 	for i, r := range t.Rows {

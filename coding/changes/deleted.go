@@ -57,11 +57,15 @@ func Find(cb *coding.Codebook, code string) (*Deletion, error) {
 	if conv == nil || err != nil {
 		return nil, err
 	}
-	rows := conv.Replacing(code)
+	newest := rels[0]
+	e, err := cb.Index().Get(newest.ID, code)
+	if err != nil {
+		return nil, err
+	}
+	rows := rowsFor(conv, code, e != nil)
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	newest := rels[0]
 	d := &Deletion{Code: codeset.DotICD(code), Release: newest.ID, Replacements: []Replacement{},
 		Source: "CDC ICD-10-CM conversion table FY" + strconv.Itoa(conv.Year) + " (loaded with " + from + ")"}
 	for _, r := range rows {
@@ -74,8 +78,8 @@ func Find(cb *coding.Codebook, code string) (*Deletion, error) {
 	d.Deleted = d.Date.Format("2006-01-02")
 	// A release in force from the deletion on that still has the code
 	// billable says the code only lost part of its meaning.
-	if e, err := cb.Index().Get(newest.ID, code); err != nil || e != nil && e.Billable && !newest.Release.Effective().Before(d.Date) {
-		return nil, err
+	if e != nil && e.Billable && !newest.Release.Effective().Before(d.Date) {
+		return nil, nil
 	}
 	seen := map[string]bool{code: true}
 	if err := d.collect(cb.Index(), conv, newest.ID, rows, seen, 0); err != nil {
@@ -101,7 +105,7 @@ func (d *Deletion) collect(ix *index.Index, conv *codeset.ConversionTable, rel s
 			d.Replacements = append(d.Replacements, Replacement{Code: codeset.DotICD(r.Code), Title: e.Title})
 			continue
 		}
-		next := conv.Replacing(r.Code)
+		next := rowsFor(conv, r.Code, e != nil)
 		if len(next) == 0 || depth >= 8 {
 			d.Unlisted++
 			continue
@@ -111,6 +115,18 @@ func (d *Deletion) collect(ix *index.Index, conv *codeset.ConversionTable, rel s
 		}
 	}
 	return nil
+}
+
+// rowsFor is the rows that replace a code. A range or a "code and below"
+// span ("I63.-", "categories T15-T19") says where a new code came from,
+// not that every code in it went: it counts only for a code the release
+// no longer has at all and no row names by itself. Otherwise the header
+// I63 would read as deleted.
+func rowsFor(conv *codeset.ConversionTable, code string, inRelease bool) []codeset.ConversionRow {
+	if rows := conv.Naming(code); len(rows) > 0 || inRelease {
+		return rows
+	}
+	return conv.Replacing(code)
 }
 
 // newestConversion is the conversion table of the newest release that has

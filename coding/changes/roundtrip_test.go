@@ -9,6 +9,7 @@ import (
 	"github.com/medcode/medcode/codeset"
 	"github.com/medcode/medcode/codeset/officialtest"
 	"github.com/medcode/medcode/coding"
+	"github.com/medcode/medcode/coding/changes"
 	"github.com/medcode/medcode/coding/claims"
 	"github.com/medcode/medcode/coding/lookup"
 	"github.com/medcode/medcode/coding/validate"
@@ -105,3 +106,41 @@ func TestDeletedCodesRoundTrip(t *testing.T) {
 }
 
 func pickDate(d time.Time) coding.Pick { return coding.Pick{Date: d} }
+
+// TestRangesDeleteNothingStillThere: a range or "code and below" span of
+// the conversion table ("I63.-", "categories T15-T19") never makes a code
+// of FY2026 read as deleted; only a row naming the code itself does.
+func TestRangesDeleteNothingStillThere(t *testing.T) {
+	cb := twoReleases(t)
+	conv, err := cb.Index().Conversion("icd10cm-2026")
+	if err != nil || conv == nil {
+		t.Fatalf("no conversion table: %v", err)
+	}
+	rows, err := cb.Index().CodeRows("icd10cm-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deleted := 0
+	for _, r := range rows {
+		d, err := changes.Find(cb, r.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d == nil {
+			continue
+		}
+		deleted++
+		if r.Billable {
+			t.Errorf("%s is billable in FY2026 and reads as deleted on %s", d.Code, d.Deleted)
+		}
+		if len(conv.Naming(r.Code)) == 0 {
+			t.Errorf("%s reads as deleted on %s though no row names it", d.Code, d.Deleted)
+		}
+	}
+	for _, code := range []string{"I63", "T15", "H3520"} {
+		if d, _ := changes.Find(cb, code); d != nil {
+			t.Errorf("%s reads as deleted: %+v", code, d)
+		}
+	}
+	t.Logf("%d FY2026 headers read as deleted billable codes", deleted)
+}
