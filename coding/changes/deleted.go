@@ -81,6 +81,18 @@ func Find(cb *coding.Codebook, code string) (*Deletion, error) {
 	if e != nil && e.Billable && !newest.Release.Effective().Before(d.Date) {
 		return nil, nil
 	}
+	// CDC names a few new headers as the previous code of their own
+	// children (H05.83 in FY2026): where a release in force the day before
+	// is loaded, the code must have been billable in it.
+	eve := d.Date.AddDate(0, 0, -1)
+	if prev, _, err := cb.ReleaseFor(codeset.ICD10CM, coding.Pick{Date: eve}); err != nil {
+		return nil, err
+	} else if prev != nil && prev.Release.Covers(eve) {
+		pe, err := cb.Index().Get(prev.ID, code)
+		if err != nil || pe == nil || !pe.Billable {
+			return nil, err
+		}
+	}
 	seen := map[string]bool{code: true}
 	if err := d.collect(cb.Index(), conv, newest.ID, rows, seen, 0); err != nil {
 		return nil, err

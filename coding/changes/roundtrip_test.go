@@ -136,6 +136,16 @@ func TestRangesDeleteNothingStillThere(t *testing.T) {
 		if len(conv.Naming(r.Code)) == 0 {
 			t.Errorf("%s reads as deleted on %s though no row names it", d.Code, d.Deleted)
 		}
+		// FY2025 agrees with the date: billable there when the deletion
+		// came with FY2026, not billable when it came before.
+		e, err := cb.Index().Get("icd10cm-2025", r.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		was := e != nil && e.Billable
+		if fy26 := d.Deleted == "2025-10-01"; was != fy26 {
+			t.Errorf("%s deleted on %s, but billable in FY2025: %v", d.Code, d.Deleted, was)
+		}
 	}
 	for _, code := range []string{"I63", "T15", "H3520"} {
 		if d, _ := changes.Find(cb, code); d != nil {
