@@ -27,6 +27,9 @@ type File struct {
 	ProcNotes ProcNotes
 	PTP       *PTPTable
 	MUE       *MUETable
+	// Conversion is CDC's conversion table, a supplement of the release
+	// of its year.
+	Conversion *ConversionTable
 }
 
 // Identify works out which year and release a recognised file is for, from
@@ -45,7 +48,7 @@ func Identify(src *Source, override *Release) (*File, error) {
 			return nil, fmt.Errorf("%s: cannot tell the fiscal year from the file name\nhint: name the release with --release, e.g. --release 2026", src.Path)
 		}
 		f.Release, f.Year = rel, rel.Year
-	case KindTabular, KindIndex, KindEIndex, KindDrug, KindNeoplasm:
+	case KindTabular, KindIndex, KindEIndex, KindDrug, KindNeoplasm, KindConversion:
 		f.Year = src.HeadYear
 		if f.Year == 0 {
 			if r, ok := ReleaseFromName(ICD10CM, src.Path); ok {
@@ -115,6 +118,8 @@ func (f *File) Parse() error {
 		f.ProcNotes, err = ParseProcNotes(rc, src.Path)
 	case KindPTP, KindMUE:
 		err = f.parseEdits(rc)
+	case KindConversion:
+		err = f.parseConversion(rc)
 	case KindAddenda:
 		return nil
 	}
@@ -136,6 +141,8 @@ func (f *File) Parse() error {
 		f.Records = len(f.PTP.Edits)
 	case f.MUE != nil:
 		f.Records = len(f.MUE.Edits)
+	case f.Conversion != nil:
+		f.Records = len(f.Conversion.Rows)
 	}
 	return nil
 }
@@ -164,7 +171,7 @@ func (f *File) parseEdits(r io.Reader) error {
 }
 
 // supplementKinds are files that add to a code table rather than define one.
-var supplementKinds = []Kind{KindTabular, KindIndex, KindEIndex, KindDrug, KindNeoplasm, KindProcNotes}
+var supplementKinds = []Kind{KindTabular, KindIndex, KindEIndex, KindDrug, KindNeoplasm, KindProcNotes, KindConversion}
 
 // Bundle is what one load does to one release: a new code table, new
 // supplements, or both.
@@ -246,6 +253,10 @@ func Group(files []*File, existing []Release) ([]*Bundle, error) {
 			targets[sys] = []*Bundle{b}
 		}
 		for _, b := range targets[sys] {
+			if k == KindConversion && b != nearestBundle(targets[sys], fs[0].Year) {
+				// One table spans every year: it belongs to one release.
+				continue
+			}
 			f := nearest(fs, b.Release.Year)
 			b.Supplements[k] = f
 			if f.Year != 0 && f.Year != b.Release.Year {
@@ -303,12 +314,15 @@ func (b *Bundle) DropParsed() {
 
 // Drop lets go of the parsed content, keeping the file's description.
 func (f *File) Drop() {
-	f.Table, f.Tabular, f.Index, f.HCPCS, f.ProcNotes, f.PTP, f.MUE = nil, nil, nil, nil, nil, nil, nil
+	f.Table, f.Tabular, f.Index, f.HCPCS, f.ProcNotes, f.PTP, f.MUE, f.Conversion = nil, nil, nil, nil, nil, nil, nil, nil
 }
 
 // YearMismatch is the warning for a supplement of another year than the
 // release it is attached to.
 func YearMismatch(k Kind, year int, rel Release) string {
+	if k == KindConversion {
+		return fmt.Sprintf("%s is for FY%d but %s is %s: the codes it names that %s lacks are not offered as replacements", k.Describe(), year, rel.ID(), rel, rel.ID())
+	}
 	return fmt.Sprintf("%s is for %d but %s is %s: its entries are attached only where the codes still exist", k.Describe(), year, rel.ID(), rel)
 }
 
@@ -367,6 +381,29 @@ func nearest(fs []*File, year int) *File {
 		}
 	}
 	return best
+}
+
+// nearestBundle is the bundle whose release year is closest to year,
+// the newer one on a tie; the newest when year is unknown.
+func nearestBundle(bs []*Bundle, year int) *Bundle {
+	best := bs[0]
+	for _, b := range bs[1:] {
+		d, bd := abs(b.Release.Year-year), abs(best.Release.Year-year)
+		if year == 0 {
+			d, bd = -b.Release.Year, -best.Release.Year
+		}
+		if d < bd || d == bd && b.Release.Effective().After(best.Release.Effective()) {
+			best = b
+		}
+	}
+	return best
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func newest(rs []Release, sys System) (Release, bool) {

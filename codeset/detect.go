@@ -30,6 +30,9 @@ const (
 	KindProcNotes Kind = "hcpcs-proc-notes"
 	KindPTP       Kind = "ncci-ptp"
 	KindMUE       Kind = "ncci-mue"
+	// KindConversion is CDC's ICD-10-CM conversion table (new code to
+	// previous code since FY2016).
+	KindConversion Kind = "icd10cm-conversion"
 )
 
 // Describe is the human name of a kind, for load reports.
@@ -59,6 +62,8 @@ func (k Kind) Describe() string {
 		return "NCCI procedure-to-procedure edits"
 	case KindMUE:
 		return "NCCI medically unlikely edits"
+	case KindConversion:
+		return "ICD-10-CM conversion table"
 	}
 	return string(k)
 }
@@ -346,6 +351,8 @@ func sniffXLSX(r io.ReaderAt, size int64) (Kind, bool) {
 		return KindPTP, true
 	case ok && k == "mue":
 		return KindMUE, true
+	case SniffConversionXLSX(r, size):
+		return KindConversion, true
 	}
 	return "", false
 }

@@ -161,6 +161,9 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 				return err
 			}
 		}
+		if err := writeConversion(tx, b, old, record); err != nil {
+			return err
+		}
 		info.Terms = 0
 		info.TermsByBook = map[codeset.IndexBook]int{}
 		for _, book := range allBooks {

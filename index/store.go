@@ -39,6 +39,10 @@ type store struct {
 	// stem analyses texts of an index without a suggest bucket.
 	stemOnce sync.Once
 	stem     *Stemmer
+
+	convOnce sync.Once
+	conv     *codeset.ConversionTable
+	convErr  error
 }
 
 func (s *store) stemmer() *Stemmer {

@@ -150,12 +150,18 @@ func showICD(cb *coding.Codebook, input string, rel *index.ReleaseInfo, date tim
 	}
 	if e == nil {
 		v.Problem = fmt.Sprintf("%s is not a code in %s", codeset.DotICD(code), rel.Release)
+		if err := addDeletion(cb, v, code, date); err != nil {
+			return nil, err
+		}
 		return v, NearestICD(cb, v, rel.ID, code)
 	}
 	v.Found, v.Title, v.Short, v.Billable = true, e.Title, e.Short, e.Billable
 	v.Kind = "header"
 	if e.Billable {
 		v.Kind = "billable"
+	}
+	if err := addDeletion(cb, v, code, date); err != nil {
+		return nil, err
 	}
 	chain, err := ancestors(cb, rel.ID, code)
 	if err != nil {

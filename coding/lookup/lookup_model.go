@@ -1,6 +1,9 @@
 package lookup
 
-import "github.com/medcode/medcode/codeset"
+import (
+	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/coding/changes"
+)
 
 // CodeView is everything `show` tells about one code. Field names are part of
 // the JSON output and stay stable.
@@ -24,6 +27,9 @@ type CodeView struct {
 	HCPCS *HCPCSView `json:"hcpcs,omitempty"`
 	// Validity answers "could this code go on a claim for that date".
 	Validity *Validity `json:"validity,omitempty"`
+	// Deleted says when a code no longer valid was deleted and what
+	// replaces it, from CDC's conversion table.
+	Deleted *changes.Deletion `json:"deleted,omitempty"`
 	// Problem says what is wrong with an input that is not a valid code.
 	Problem string `json:"problem,omitempty"`
 	// Nearest are the valid codes closest to an input that is not one, or

@@ -77,7 +77,7 @@ func (s *Suggester) Suggest(query string, opt Options) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			live := liveIn(rel.Release.Effective(), opt.Date)
+			live := s.notDeleted(liveIn(rel.Release.Effective(), opt.Date), opt.Date)
 			got[i], errs[i] = s.suggestIn(rel.ID, sys, query, enc, opt, live)
 		}()
 	}

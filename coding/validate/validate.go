@@ -86,7 +86,9 @@ func (v *Validator) Check(rep *Report, c *claims.Claim) error {
 			continue
 		}
 		dxs[i], dx[i] = rec, rec.code
-		if rec.invalid != nil {
+		if rec.deletedOn(c.Date) {
+			rep.add(*rec.deleted) // says more than dx-unknown or dx-header
+		} else if rec.invalid != nil {
 			rep.add(*rec.invalid)
 		}
 	}

@@ -105,6 +105,9 @@ type dxCode struct {
 	// invalid is the code's validity finding: unknown, header, 7th
 	// character; nil for a billable code.
 	invalid *Finding
+	// deleted is the dx-deleted finding, in force from deletedAt.
+	deleted   *Finding
+	deletedAt time.Time
 	// additional, principal and codeFirst are the sequencing findings the
 	// code can raise, written once.
 	additional, principal, codeFirst *Finding
@@ -231,6 +234,9 @@ func (v *Validator) newDxCode(t *codeTable, code string) (*dxCode, error) {
 	}
 	e, err := v.cb.Index().Get(t.icd.ID, code)
 	if err != nil {
+		return nil, err
+	}
+	if rec.deleted, rec.deletedAt, err = v.deletion(code); err != nil {
 		return nil, err
 	}
 	if f, ok, err := v.validity(t.icd, code, e); err != nil {

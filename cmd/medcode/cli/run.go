@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/medcode/medcode/cmd/medcode/cli/changes"
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/info"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
@@ -90,6 +91,7 @@ command takes --json.
 	root.AddCommand(suggest.NewCmdSuggest(f))
 	root.AddCommand(validate.NewCmdValidate(f))
 	root.AddCommand(rules.NewCmdRules(f))
+	root.AddCommand(changes.NewCmdChanges(f))
 	root.AddCommand(man.NewCmdMan(f))
 	return root
 }

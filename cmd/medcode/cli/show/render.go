@@ -76,6 +76,7 @@ func renderFound(w io.Writer, st iostreams.Styles, v *lookup.CodeView) {
 		}
 		line(w, st, "on "+v.Validity.Date, verdict+": "+v.Validity.Reason)
 	}
+	renderDeleted(w, st, v)
 	for i, p := range v.Path {
 		label := ""
 		if i == 0 {
@@ -173,6 +174,7 @@ func briefLine(st iostreams.Styles, b lookup.Brief) string {
 func renderMissing(w io.Writer, st iostreams.Styles, v *lookup.CodeView) {
 	fmt.Fprintf(w, "%s  %s\n", st.Code.Render(v.Input), st.Bad.Render("not found"))
 	line(w, st, "problem", v.Problem)
+	renderDeleted(w, st, v)
 	if len(v.Nearest) > 0 {
 		fmt.Fprintf(w, "  %s\n", st.Label.Render("nearest"))
 		for _, c := range v.Nearest {

@@ -1,0 +1,2 @@
+// Package changes implements `medcode changes`.
+package changes
