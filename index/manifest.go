@@ -39,6 +39,9 @@ type ReleaseInfo struct {
 	PTPEdits    int                       `json:"ptp_edits,omitempty"`
 	MUEEdits    int                       `json:"mue_edits,omitempty"`
 	Warnings    []string                  `json:"warnings,omitempty"`
+	// Files are the files the load wrote for the release, each with its
+	// size and checksum, so a damaged copy is told from the one written.
+	Files []StoredFile `json:"files,omitempty"`
 }
 
 // SourceInfo is one official file a release was built from.
@@ -56,7 +59,7 @@ func readManifest(dir string) (*Manifest, error) {
 	}
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
+		return nil, &DamagedError{Dir: dir, File: manifestName, Why: "is not valid JSON"}
 	}
 	return &m, nil
 }
