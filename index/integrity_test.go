@@ -41,6 +41,25 @@ func damage(t *testing.T, path string, fn func(f *os.File) error) {
 	}
 }
 
+// forgetFiles rewrites a generation's manifest as a medcode that recorded
+// no files wrote it.
+func forgetFiles(t *testing.T, gen string) {
+	t.Helper()
+	m, err := readManifest(gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range m.Releases {
+		r.Files = nil
+	}
+	if err := os.Chmod(filepath.Join(gen, manifestName), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeManifest(gen, m); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestManifestRecordsEveryFile(t *testing.T) {
 	dir := fixtureIndex(t)
 	ix := mustOpen(t, dir)
