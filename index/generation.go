@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/medcode/medcode/codeset"
 )
@@ -64,6 +65,7 @@ type LoadResult struct {
 // the bundles, and swaps it in only when everything succeeded: on any error
 // the live generation is untouched and the partial build is removed.
 func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *LoadResult, err error) {
+	defer func() { err = cannotWrite(dataDir, err) }()
 	if err := os.MkdirAll(filepath.Join(dataDir, gensDir), 0o700); err != nil {
 		return nil, err
 	}
@@ -209,6 +211,23 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 	pruneGens(dataDir, seq)
 	res.Manifest = m
 	return res, nil
+}
+
+// ErrCannotWrite marks a load the data directory could not take: read-only,
+// full, or over the file size limit.
+var ErrCannotWrite = errors.New("cannot write the index")
+
+// cannotWrite says a failed write is the data directory's, not the files'.
+func cannotWrite(dataDir string, err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, e := range []error{fs.ErrPermission, syscall.EROFS, syscall.ENOSPC, syscall.EFBIG, syscall.EDQUOT} {
+		if errors.Is(err, e) {
+			return fmt.Errorf("%w in %s: %v; the index loaded before is unchanged", ErrCannotWrite, dataDir, err)
+		}
+	}
+	return err
 }
 
 func lock(dataDir string) (func(), error) {
