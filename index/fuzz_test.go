@@ -109,3 +109,73 @@ func FuzzReadManifest(f *testing.F) {
 		}
 	})
 }
+
+// FuzzStoredRecords puts arbitrary bytes where a load writes a code's
+// JSON records (its entry, notes, index terms, NCCI rows) and reads them as
+// show and validate do: an error or an entry of that code, never a panic.
+func FuzzStoredRecords(f *testing.F) {
+	ix := mustOpen(f, fixtureIndex(f))
+	s, err := ix.store(rel26)
+	if err != nil {
+		f.Fatal(err)
+	}
+	err = s.view(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketCodes, bucketNotes, termBucket(allBooks[0])} {
+			if bk := tx.Bucket(b); bk != nil {
+				if v := bk.Get([]byte("E11")); v != nil {
+					f.Add(append([]byte(nil), v...))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(`[{"setting":"practitioner","column1":"A","column2":"B","effective":"2020-01-01T00:00:00Z","modifier":1}]`))
+	f.Fuzz(func(t *testing.T, rec []byte) {
+		path := filepath.Join(t.TempDir(), "codes.db")
+		db, err := bolt.Open(path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Update(func(tx *bolt.Tx) error {
+			meta, err := tx.CreateBucket(bucketMeta)
+			if err != nil {
+				return err
+			}
+			if err := putJSON(meta, keyRelease, s.rel); err != nil {
+				return err
+			}
+			if err := meta.Put(keyStructure, rec); err != nil {
+				return err
+			}
+			for _, name := range [][]byte{bucketCodes, bucketNotes, termBucket(allBooks[0]), bucketPTP, bucketMUE} {
+				b, err := tx.CreateBucket(name)
+				if err != nil {
+					return err
+				}
+				if err := b.Put([]byte("A000"), rec); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := openStore(path, rel26)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.close()
+		if e, err := st.get("A000"); err == nil && (e == nil || e.Code != "A000") {
+			t.Fatalf("get A000 = %+v", e)
+		}
+		st.terms("A000")
+		st.structure()
+		getRows[PTPRow](st, bucketPTP, "A000")
+		getRows[MUERow](st, bucketMUE, "A000")
+	})
+}
