@@ -181,7 +181,11 @@ func Verify(dataDir string) (gen string, checks []Check, err error) {
 //	defer guardFault(id, &err)
 func guardFault(release string, err *error) {
 	if p := recover(); p != nil {
-		*err = &DamagedError{Release: release, Why: fmt.Sprintf("reading it failed (%v)", p)}
+		why := fmt.Sprint(p)
+		if len(why) > 120 {
+			why = why[:120] + "..."
+		}
+		*err = &DamagedError{Release: release, Why: "reading it failed (" + why + ")"}
 	}
 }
 
