@@ -68,3 +68,21 @@ func buildZip(t *testing.T, path string, fill func(*zip.Writer)) {
 		t.Fatal(err)
 	}
 }
+
+// A workbook is a zip too: one declaring more than 1 GB is refused.
+func TestXLSXBombRefused(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Store, CompressedSize64: 5, UncompressedSize64: 2 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("<x/>\n"))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParsePTPXLSX(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "bomb.xlsx")
+	if err == nil || !strings.Contains(err.Error(), "bomb.xlsx: not a readable xlsx workbook") || !strings.Contains(err.Error(), "1073741824") {
+		t.Errorf("ParsePTPXLSX of a 2 GB workbook: %v", err)
+	}
+}
