@@ -265,6 +265,9 @@ func scanZip(path string) ([]*Source, []Skipped, error) {
 			continue
 		}
 		display := path + "!" + m.Name
+		if err := checkZipMember(m); err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", display, err)
+		}
 		head, err := zipHead(m)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %v", display, err)
@@ -296,6 +299,27 @@ func scanZip(path string) ([]*Source, []Skipped, error) {
 		skipped = append(skipped, Skipped{Path: display, Reason: skipReason(m.Name, head)})
 	}
 	return out, skipped, nil
+}
+
+// The biggest official file is tens of megabytes and compresses about
+// tenfold. A member declared bigger than maxZipMember, or compressed far
+// more than text does, is a zip bomb: refused before a byte is inflated.
+// (archive/zip fails a member that inflates past its declared size, so
+// the declaration can be trusted.)
+const (
+	maxZipMember = 1 << 30
+	maxZipRatio  = 200
+)
+
+func checkZipMember(m *zip.File) error {
+	size, packed := m.UncompressedSize64, m.CompressedSize64
+	if size > maxZipMember {
+		return fmt.Errorf("refused: the member inflates to %d bytes (more than 1 GB), larger than any official file", size)
+	}
+	if size > 16<<20 && size/max(packed, 1) > maxZipRatio {
+		return fmt.Errorf("refused: the member inflates %d-fold to %d bytes, which no official file does (a zip bomb?)", size/max(packed, 1), size)
+	}
+	return nil
 }
 
 func zipHead(m *zip.File) ([]byte, error) {

@@ -51,6 +51,13 @@ func checkICDShape(code string) error {
 	if code[0] < 'A' || code[0] > 'Z' {
 		return fmt.Errorf("must start with a letter")
 	}
+	// The files' fixed-width code fields are space-padded; a space or
+	// other byte inside one is a damaged record, not part of a code.
+	for i := 1; i < len(code); i++ {
+		if c := code[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return fmt.Errorf("unexpected character %q at position %d", c, i+1)
+		}
+	}
 	return nil
 }
 

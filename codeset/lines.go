@@ -13,14 +13,28 @@ import (
 // usually by an interrupted download.
 var errUnterminated = errors.New("file ends in the middle of a record (truncated download?)")
 
+// maxLine is the longest line eachLine reads; official records are a few
+// hundred bytes.
+const maxLine = 256 * 1024
+
+var errLongLine = errors.New("line longer than 256 KB: not a record of an official file")
+
 // eachLine calls fn for every line without its CR/LF, numbering from 1. A
 // last line without a line end is reported as errUnterminated after fn has
 // seen it, so the caller's own, more specific complaint about it wins.
+//
+// A line longer than the reader's buffer is an error: no record of an
+// official file comes near it, and holding it whole would let one damaged
+// or hostile file take all memory.
 func eachLine(r io.Reader, name string, fn func(line int, text string) error) error {
-	br := bufio.NewReaderSize(r, 256*1024)
+	br := bufio.NewReaderSize(r, maxLine)
 	line := 0
 	for {
-		s, err := br.ReadString('\n')
+		b, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			return &LineError{File: name, Line: line + 1, Err: errLongLine}
+		}
+		s := string(b)
 		if s == "" && err == io.EOF {
 			return nil
 		}

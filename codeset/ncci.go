@@ -616,8 +616,10 @@ type xlsxReader struct {
 	row  int
 }
 
+// openXLSX opens a workbook; like a zip member, one that would inflate
+// past maxZipMember is refused (excelize's own limit is 16 GB).
 func openXLSX(r io.ReaderAt, size int64, name string) (*xlsxReader, error) {
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size))
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{UnzipSizeLimit: maxZipMember})
 	if err != nil {
 		return nil, &LineError{File: name, Err: fmt.Errorf("not a readable xlsx workbook: %v", err)}
 	}

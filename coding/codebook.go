@@ -18,14 +18,25 @@ type Codebook struct {
 	// Sample is true when the answers come from the sample built into the
 	// binary rather than from loaded official files.
 	Sample bool
+	// Damaged, when not nil, says the live index is damaged and the one
+	// before the last load answers instead.
+	Damaged error
 }
 
 // OpenCodebook opens the data directory's index, falling back to the
-// built-in sample when nothing was loaded.
+// built-in sample when nothing was loaded. When the live index is damaged,
+// the intact one before the last load answers, and Damaged says why; with
+// none, the damage is the error.
 func OpenCodebook(dataDir string) (*Codebook, error) {
 	ix, err := index.Open(dataDir)
 	if err == nil {
 		return &Codebook{ix: ix}, nil
+	}
+	if errors.Is(err, index.ErrDamaged) {
+		if prev, perr := index.OpenPrevious(dataDir); perr == nil {
+			return &Codebook{ix: prev, Damaged: WithHint(err, DamagedHint)}, nil
+		}
+		return nil, WithHint(err, DamagedHint)
 	}
 	if !errors.Is(err, index.ErrNotLoaded) {
 		return nil, err
@@ -56,6 +67,31 @@ func openSample() (*index.Index, error) {
 		return nil, err
 	}
 	return index.OpenTemp(bundles)
+}
+
+// DamagedHint is the remedy for a damaged index: the files are derived,
+// so building them again from the official files restores them.
+const DamagedHint = DoReplace + " with the official files rebuilds the index"
+
+// ErrNotLoaded means the data directory holds no index yet.
+var ErrNotLoaded = index.ErrNotLoaded
+
+// Generation names the index generation that answers, for saying which one
+// did when the live one is damaged.
+func (cb *Codebook) Generation() string { return cb.ix.Generation() }
+
+// IndexCheck is what checking one release's files found.
+type IndexCheck = index.Check
+
+// CheckIndex reads every file of the live index and compares it with the
+// checksum its load recorded. gen names the generation checked; a release
+// with a Problem is damaged.
+func CheckIndex(dataDir string) (gen string, checks []IndexCheck, err error) {
+	gen, checks, err = index.Verify(dataDir)
+	if errors.Is(err, index.ErrDamaged) {
+		err = WithHint(err, DamagedHint)
+	}
+	return gen, checks, err
 }
 
 // Close releases the index files.

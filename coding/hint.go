@@ -3,6 +3,8 @@ package coding
 import (
 	"errors"
 	"fmt"
+
+	"github.com/medcode/medcode/index"
 )
 
 // Error is a failure the user can act on: Err says what went wrong, Hint
@@ -35,6 +37,11 @@ func HintOf(err error) (string, bool) {
 	var he *Error
 	if errors.As(err, &he) {
 		return he.Hint, true
+	}
+	// A release found damaged while it is read has one remedy, whichever
+	// part of the domain was reading.
+	if errors.Is(err, index.ErrDamaged) {
+		return DamagedHint, true
 	}
 	return "", false
 }

@@ -1,15 +1,19 @@
 package index
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/medcode/medcode/codeset"
 )
@@ -61,6 +65,7 @@ type LoadResult struct {
 // the bundles, and swaps it in only when everything succeeded: on any error
 // the live generation is untouched and the partial build is removed.
 func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *LoadResult, err error) {
+	defer func() { err = cannotWrite(dataDir, err) }()
 	if err := os.MkdirAll(filepath.Join(dataDir, gensDir), 0o700); err != nil {
 		return nil, err
 	}
@@ -70,11 +75,17 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 	}
 	defer unlock()
 
+	removeUnsealed(dataDir)
 	oldDir, _ := currentDir(dataDir)
 	var old *Manifest
 	if oldDir != "" {
-		if old, err = readManifest(oldDir); err != nil {
+		// A load that replaces everything needs nothing from the current
+		// index, so a damaged one does not stand in its way.
+		if old, err = readManifest(oldDir); err != nil && !opts.Replace {
 			return nil, fmt.Errorf("reading the current index: %w", err)
+		}
+		if err != nil {
+			old, err = nil, nil
 		}
 	}
 	seq := nextSeq(dataDir)
@@ -103,7 +114,7 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 			case opts.Replace:
 				res.Dropped = append(res.Dropped, r.ID)
 			default:
-				if err := linkTree(filepath.Join(oldDir, r.ID), filepath.Join(build, r.ID)); err != nil {
+				if err := copyRelease(oldDir, build, r); err != nil {
 					return nil, err
 				}
 				m.Releases = append(m.Releases, r)
@@ -130,6 +141,9 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 			oldInfo = old.Release(id)
 		}
 		if oldInfo != nil {
+			if err := checkSizes(oldDir, oldInfo); err != nil {
+				return nil, err
+			}
 			if oldStore, err = openStore(filepath.Join(oldDir, id, "codes.db"), id); err != nil {
 				return nil, fmt.Errorf("reading %s from the current index: %w", id, err)
 			}
@@ -168,6 +182,9 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 				return nil, fmt.Errorf("indexing %s: %w", id, err)
 			}
 		}
+		if info.Files, err = sumRelease(filepath.Join(build, id)); err != nil {
+			return nil, err
+		}
 		m.Releases = append(m.Releases, info)
 		// With Replace the old release is not built on, but it is still
 		// what this load replaces.
@@ -178,6 +195,9 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 		}
 	}
 	if err := writeManifest(build, m); err != nil {
+		return nil, err
+	}
+	if err := seal(build); err != nil {
 		return nil, err
 	}
 	final := filepath.Join(dataDir, gensDir, name)
@@ -191,6 +211,23 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 	pruneGens(dataDir, seq)
 	res.Manifest = m
 	return res, nil
+}
+
+// ErrCannotWrite marks a load the data directory could not take: read-only,
+// full, or over the file size limit.
+var ErrCannotWrite = errors.New("cannot write the index")
+
+// cannotWrite says a failed write is the data directory's, not the files'.
+func cannotWrite(dataDir string, err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, e := range []error{fs.ErrPermission, syscall.EROFS, syscall.ENOSPC, syscall.EFBIG, syscall.EDQUOT} {
+		if errors.Is(err, e) {
+			return fmt.Errorf("%w in %s: %v; the index loaded before is unchanged", ErrCannotWrite, dataDir, err)
+		}
+	}
+	return err
 }
 
 func lock(dataDir string) (func(), error) {
@@ -268,10 +305,56 @@ func pruneGens(dataDir string, live int) {
 	}
 }
 
-// linkTree hard-links a release directory into the new generation. Files of
-// a generation are never written after it goes live, so sharing them is
-// safe and makes keeping a release nearly free.
-func linkTree(src, dst string) error {
+// removeUnsealed removes what a load killed before its swap left behind:
+// build folders and a half-made link. The caller holds the load lock, so
+// no other load is writing them.
+func removeUnsealed(dataDir string) {
+	ents, _ := os.ReadDir(filepath.Join(dataDir, gensDir))
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".build-") {
+			os.RemoveAll(filepath.Join(dataDir, gensDir, e.Name()))
+		}
+	}
+	os.Remove(filepath.Join(dataDir, currentLink+".new"))
+}
+
+// copyRelease copies a kept release into the new generation, checking each
+// file against the checksum its load recorded. Generations share no file:
+// a disk fault in one leaves the other to answer from, and a damaged
+// release is refused here instead of being carried into every later
+// generation.
+func copyRelease(oldDir, build string, r *ReleaseInfo) error {
+	if err := checkSizes(oldDir, r); err != nil {
+		return err
+	}
+	src, dst := filepath.Join(oldDir, r.ID), filepath.Join(build, r.ID)
+	if len(r.Files) == 0 {
+		// Loaded by a medcode that recorded no files: copy what is there
+		// and record it now.
+		if err := copyTree(src, dst); err != nil {
+			return err
+		}
+		files, err := sumRelease(dst)
+		r.Files = files
+		return err
+	}
+	for _, f := range r.Files {
+		rel := filepath.FromSlash(f.Path)
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, rel)), 0o700); err != nil {
+			return err
+		}
+		sum, err := copyFile(filepath.Join(src, rel), filepath.Join(dst, rel))
+		if err != nil {
+			return err
+		}
+		if sum != f.SHA256 {
+			return &DamagedError{Release: r.ID, File: f.Path, Why: "does not match its checksum"}
+		}
+	}
+	return nil
+}
+
+func copyTree(src, dst string) error {
 	return filepath.Walk(src, func(path string, fi os.FileInfo, err error) error {
 		if err != nil {
 			return err
@@ -281,26 +364,42 @@ func linkTree(src, dst string) error {
 		if fi.IsDir() {
 			return os.MkdirAll(target, 0o700)
 		}
-		if err := os.Link(path, target); err == nil {
-			return nil
-		}
-		return copyFile(path, target)
+		_, err = copyFile(path, target)
+		return err
 	})
 }
 
-func copyFile(src, dst string) error {
+// copyFile copies a file, synced, and returns the SHA-256 of what it read.
+func copyFile(src, dst string) (string, error) {
 	in, err := os.Open(src)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer in.Close()
 	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if _, err := io.Copy(out, in); err != nil {
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(out, h), in); err != nil {
 		out.Close()
-		return err
+		return "", err
 	}
-	return out.Close()
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), out.Close()
+}
+
+// seal makes every file of a finished generation read-only: nothing writes
+// to a generation once it can go live, and a stray writer now fails
+// instead of changing what the manifest's checksums describe.
+func seal(dir string) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		return os.Chmod(path, 0o400)
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/medcode/medcode/codeset"
 )
@@ -39,6 +40,9 @@ type ReleaseInfo struct {
 	PTPEdits    int                       `json:"ptp_edits,omitempty"`
 	MUEEdits    int                       `json:"mue_edits,omitempty"`
 	Warnings    []string                  `json:"warnings,omitempty"`
+	// Files are the files the load wrote for the release, each with its
+	// size and checksum, so a damaged copy is told from the one written.
+	Files []StoredFile `json:"files,omitempty"`
 }
 
 // SourceInfo is one official file a release was built from.
@@ -56,7 +60,19 @@ func readManifest(dir string) (*Manifest, error) {
 	}
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
+		return nil, &DamagedError{Dir: dir, File: manifestName, Why: "is not valid JSON"}
+	}
+	// Release IDs and file paths become paths below the generation: a
+	// manifest naming anything outside it is not one a load wrote.
+	for _, r := range m.Releases {
+		if r == nil || !localName(r.ID) || strings.ContainsAny(r.ID, `/\`) {
+			return nil, &DamagedError{Dir: dir, File: manifestName, Why: "lists a release that is not in the index"}
+		}
+		for _, f := range r.Files {
+			if !localName(filepath.FromSlash(f.Path)) {
+				return nil, &DamagedError{Dir: dir, File: manifestName, Why: "lists a file that is not in the index"}
+			}
+		}
 	}
 	return &m, nil
 }
@@ -95,3 +111,5 @@ func (m *Manifest) Release(id string) *ReleaseInfo {
 	}
 	return nil
 }
+
+func localName(p string) bool { return p != "" && filepath.IsLocal(p) }

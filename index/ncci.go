@@ -143,7 +143,7 @@ func writeRows[T any](tx *bolt.Tx, name []byte, rows map[string][]T) (int, error
 
 func getRows[T any](s *store, bucket []byte, key string) ([]T, error) {
 	var out []T
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		if b == nil {
 			return nil
@@ -183,7 +183,7 @@ func (ix *Index) PTPColumn2(release, column1 string) ([]string, error) {
 		return nil, err
 	}
 	var out []string
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketPTP)
 		if b == nil {
 			return nil

@@ -29,12 +29,50 @@ type Index struct {
 
 // Open opens the live generation of a data directory. It returns
 // ErrNotLoaded when nothing was loaded yet.
+//
+// Every file a release is read from must have the size its load recorded:
+// a truncated file would fault when read through its memory map, so it is
+// a DamagedError here instead.
 func Open(dataDir string) (*Index, error) {
 	dir, err := currentDir(dataDir)
 	if err != nil {
 		return nil, err
 	}
-	return openDir(dir)
+	return openChecked(dir)
+}
+
+// OpenPrevious opens the newest intact generation older than the live one:
+// what answered before the last load, for when the live one is damaged.
+// It returns ErrNotLoaded when there is none.
+func OpenPrevious(dataDir string) (*Index, error) {
+	live, err := currentDir(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	seqs := genSeqs(dataDir)
+	for i := len(seqs) - 1; i >= 0; i-- {
+		dir := filepath.Join(dataDir, gensDir, fmt.Sprintf("g-%06d", seqs[i]))
+		if filepath.Base(dir) >= filepath.Base(live) {
+			continue
+		}
+		if ix, err := openChecked(dir); err == nil {
+			return ix, nil
+		}
+	}
+	return nil, ErrNotLoaded
+}
+
+func openChecked(dir string) (*Index, error) {
+	ix, err := openDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range ix.Manifest.Releases {
+		if err := checkSizes(dir, r); err != nil {
+			return nil, err
+		}
+	}
+	return ix, nil
 }
 
 func openDir(dir string) (*Index, error) {
@@ -43,7 +81,7 @@ func openDir(dir string) (*Index, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, ErrNotLoaded
 		}
-		return nil, fmt.Errorf("%s: %w", dir, err)
+		return nil, err
 	}
 	if m.Format != formatVersion {
 		return nil, fmt.Errorf("%s: index format %d, this medcode reads %d\nhint: run medcode load --replace with your files", dir, m.Format, formatVersion)
@@ -53,6 +91,10 @@ func openDir(dir string) (*Index, error) {
 
 // Dir is the generation directory, for `info`.
 func (ix *Index) Dir() string { return ix.dir }
+
+// Generation names the generation ("g-000007"), for saying which one
+// answered.
+func (ix *Index) Generation() string { return filepath.Base(ix.dir) }
 
 // Close releases every file the index opened.
 func (ix *Index) Close() error {
@@ -105,6 +147,9 @@ func (ix *Index) store(id string) (*store, error) {
 	}
 	s, err := openStore(filepath.Join(ix.dir, id, "codes.db"), id)
 	if err != nil {
+		if errors.Is(err, ErrDamaged) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("opening %s: %w", id, err)
 	}
 	ix.stores[id] = s
@@ -117,9 +162,16 @@ func (ix *Index) text(id string) (bleve.Index, error) {
 	if t := ix.texts[id]; t != nil {
 		return t, nil
 	}
-	t, err := bleve.OpenUsing(filepath.Join(ix.dir, id, textDir), map[string]any{"read_only": true})
+	var t bleve.Index
+	err := faultGuarded(id, func() (err error) {
+		t, err = bleve.OpenUsing(filepath.Join(ix.dir, id, textDir), map[string]any{"read_only": true})
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("opening the text index of %s: %w", id, err)
+		if errors.Is(err, ErrDamaged) {
+			return nil, err
+		}
+		return nil, &DamagedError{Release: id, File: textDir, Why: "cannot be opened (" + err.Error() + ")"}
 	}
 	ix.texts[id] = t
 	return t, nil
@@ -232,7 +284,7 @@ func (ix *Index) IsManifestation(release, code string) (bool, error) {
 		return false, err
 	}
 	found := false
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketManif)
 		if b == nil {
 			return nil

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -80,7 +81,9 @@ func (ix *Index) Analyze(release, text string) ([]string, error) {
 
 // DocFreq is the number of codes whose text holds an analysed term in any
 // searched field (the largest count of the fields, as a cheap upper bound).
-func (ix *Index) DocFreq(release, term string) (int, error) {
+func (ix *Index) DocFreq(release, term string) (_ int, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer guardFault(release, &err)
 	s, err := ix.searcher(release)
 	if err != nil {
 		return 0, err
@@ -100,7 +103,9 @@ func (ix *Index) DocFreq(release, term string) (int, error) {
 }
 
 // DocCount is the number of documents in the release's text index.
-func (ix *Index) DocCount(release string) (int, error) {
+func (ix *Index) DocCount(release string) (_ int, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer guardFault(release, &err)
 	s, err := ix.searcher(release)
 	if err != nil {
 		return 0, err
@@ -113,7 +118,9 @@ func (ix *Index) DocCount(release string) (int, error) {
 // does not hold: the fewest edits, then the first in order (bleve's fuzzy
 // dictionary walk leaves term counts out). ok is false when nothing is
 // within two edits (one for a word under eight letters).
-func (ix *Index) Correct(release, term string) (string, bool, error) {
+func (ix *Index) Correct(release, term string) (_ string, _ bool, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer guardFault(release, &err)
 	s, err := ix.searcher(release)
 	if err != nil {
 		return "", false, err
@@ -171,7 +178,9 @@ type Hit struct {
 // hold any of the terms, best first. It is the recall step; callers rank.
 // Scores are those of a bleve disjunction of term queries (tf-idf, query
 // norm, coordination by the share of clauses a document matches).
-func (ix *Index) SearchTerms(release string, terms []WeightedTerm, limit int) ([]Hit, error) {
+func (ix *Index) SearchTerms(release string, terms []WeightedTerm, limit int) (_ []Hit, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer guardFault(release, &err)
 	s, err := ix.searcher(release)
 	if err != nil {
 		return nil, err

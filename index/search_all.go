@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"runtime/debug"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 )
@@ -22,7 +23,9 @@ type TermGroup struct {
 // groups, each a disjunction of its alternatives, each a conjunction of
 // its terms, each a disjunction over the text fields. Postings arrive in
 // document order; the parts of a conjunction skip ahead to each other.
-func (ix *Index) SearchAll(release string, groups []TermGroup, limit int) ([]Hit, error) {
+func (ix *Index) SearchAll(release string, groups []TermGroup, limit int) (_ []Hit, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer guardFault(release, &err)
 	s, err := ix.searcher(release)
 	if err != nil {
 		return nil, err

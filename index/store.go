@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/medcode/medcode/codeset"
 )
@@ -55,12 +57,19 @@ var errMissingRelease = errors.New("release data missing from index")
 func openStore(path, id string) (*store, error) {
 	// ReadOnly takes a shared lock, and a load never writes to a live
 	// generation, so this cannot wait on a writer.
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
+	var db *bolt.DB
+	err := faultGuarded(id, func() (err error) {
+		db, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
+		return err
+	})
 	if err != nil {
+		if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
+			return nil, &DamagedError{Release: id, File: filepath.Base(path), Why: "is not a readable database (" + err.Error() + ")"}
+		}
 		return nil, err
 	}
 	s := &store{db: db, id: id}
-	err = db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bucketMeta)
 		if m == nil {
 			return errMissingRelease
@@ -77,10 +86,16 @@ func openStore(path, id string) (*store, error) {
 
 func (s *store) close() error { return s.db.Close() }
 
+// view is a read transaction in which a fault of the memory-mapped file, or
+// bbolt's panic on a page it cannot read, is an error naming the release.
+func (s *store) view(fn func(tx *bolt.Tx) error) error {
+	return faultGuarded(s.id, func() error { return s.db.View(fn) })
+}
+
 // get returns the entry for an exact code, or nil.
 func (s *store) get(code string) (*Entry, error) {
 	var e *Entry
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		e, err = s.entry(tx, []byte(code))
 		return err
@@ -128,7 +143,7 @@ func (s *store) entry(tx *bolt.Tx, key []byte) (*Entry, error) {
 // codes nest by prefix, so a cursor seek finds them without a scan.
 func (s *store) children(code string) ([]*Entry, error) {
 	var out []*Entry
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCodes)
 		if b == nil {
 			return nil
@@ -190,7 +205,7 @@ func eachBelow(tx *bolt.Tx, code string, fn func(k []byte) (stop bool, err error
 func (s *store) descendantCodes(code string, limit int) ([]string, int, error) {
 	var out []string
 	total := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return eachBelow(tx, code, func(k []byte) (bool, error) {
 			total++
 			if limit <= 0 || len(out) < limit {
@@ -206,7 +221,7 @@ func (s *store) descendantCodes(code string, limit int) ([]string, int, error) {
 func (s *store) descendants(code string, billableOnly bool, limit int) ([]*Entry, int, error) {
 	var out []*Entry
 	total := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return eachBelow(tx, code, func(k []byte) (bool, error) {
 			e, err := s.entry(tx, k)
 			if err != nil || billableOnly && !e.Billable {
@@ -225,7 +240,7 @@ func (s *store) descendants(code string, billableOnly bool, limit int) ([]*Entry
 // terms returns the index terms that lead to a code.
 func (s *store) terms(code string) ([]Term, error) {
 	var out []Term
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = termsIn(tx, []byte(code))
 		return err
@@ -253,7 +268,7 @@ func termsIn(tx *bolt.Tx, key []byte) ([]Term, error) {
 
 func (s *store) structure() ([]Chapter, error) {
 	s.chOnce.Do(func() {
-		s.chErr = s.db.View(func(tx *bolt.Tx) error {
+		s.chErr = s.view(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bucketMeta)
 			if v := b.Get(keyStructure); v != nil {
 				return json.Unmarshal(v, &s.chapters)
@@ -266,7 +281,7 @@ func (s *store) structure() ([]Chapter, error) {
 
 func (s *store) procNote(num string) (string, error) {
 	var out string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketProcNotes); b != nil {
 			out = string(b.Get([]byte(num)))
 		}
@@ -278,7 +293,7 @@ func (s *store) procNote(num string) (string, error) {
 // abbrev is the expansion learned for a short-title word, or "".
 func (s *store) abbrev(word string) (string, error) {
 	var out string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketAbbrev); b != nil {
 			out = string(b.Get([]byte(word)))
 		}
@@ -289,7 +304,7 @@ func (s *store) abbrev(word string) (string, error) {
 
 // forEach visits every entry in key order.
 func (s *store) forEach(fn func(e *Entry) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCodes)
 		if b == nil {
 			return nil

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -98,6 +99,11 @@ func TestSuggestTextsWithoutBucket(t *testing.T) {
 	if len(paths) != 1 {
 		t.Fatalf("codes.db files: %v", paths)
 	}
+	// As an older medcode wrote it: no suggest bucket, no file sizes.
+	if err := os.Chmod(paths[0], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	forgetFiles(t, filepath.Dir(filepath.Dir(paths[0])))
 	db, err := bolt.Open(paths[0], 0o600, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,7 @@ func (ix *Index) SuggestTexts(release string, codes []string) ([]*CodeText, erro
 		return nil, err
 	}
 	out := make([]*CodeText, len(codes))
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		sb := tx.Bucket(bucketSuggest)
 		for i, c := range codes {
 			key := []byte(c)
@@ -144,7 +144,7 @@ func (ix *Index) BillableDescendants(release, code string, limit int) ([]string,
 		return nil, err
 	}
 	var out []string
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		sb := tx.Bucket(bucketSuggest)
 		return eachBelow(tx, code, func(k []byte) (bool, error) {
 			var rec []byte

@@ -20,7 +20,8 @@ type Factory struct {
 	// Getenv is os.Getenv outside tests.
 	Getenv func(string) string
 
-	sampleOnce sync.Once
+	sampleOnce  sync.Once
+	damagedOnce sync.Once
 }
 
 // ResolveDataDir picks the data directory: --data-dir, else $MEDCODE_HOME,
@@ -56,6 +57,15 @@ func (f *Factory) Codebook() (*coding.Codebook, error) {
 	cb, err := coding.OpenCodebook(dir)
 	if err != nil {
 		return nil, err
+	}
+	if cb.Damaged != nil {
+		f.damagedOnce.Do(func() {
+			fmt.Fprintf(f.IO.ErrOut, "medcode: %s\n", cb.Damaged)
+			fmt.Fprintf(f.IO.ErrOut, "medcode: answering from the index as it was before the last load (%s)\n", cb.Generation())
+			if h, ok := coding.HintOf(cb.Damaged); ok {
+				fmt.Fprintf(f.IO.ErrOut, "hint: %s\n", WordHint(h))
+			}
+		})
 	}
 	if cb.Sample {
 		f.sampleOnce.Do(func() {

@@ -16,6 +16,7 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 	JSON    bool
+	Check   bool
 }
 
 // Report is the JSON of `info --json`.
@@ -38,6 +39,7 @@ func NewCmdInfo(f *cmdutil.Factory) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write JSON")
+	cmd.Flags().BoolVar(&opts.Check, "check", false, "read every index file and compare it with the checksum the load recorded")
 	return cmd
 }
 
@@ -45,6 +47,9 @@ func runInfo(opts *Options) error {
 	dir, err := opts.Factory.ResolveDataDir()
 	if err != nil {
 		return err
+	}
+	if opts.Check {
+		return runCheck(opts, dir)
 	}
 	cb, err := opts.Factory.Codebook()
 	if err != nil {
