@@ -24,13 +24,15 @@ type Suggester struct {
 	syn *synonyms.Synonyms
 
 	// Each cache is keyed by release/code or release/term.
-	texts    memo.Map[*codeText]    // analysed text
-	idf      memo.Map[float64]      // inverse document frequency
-	fixes    memo.Map[string]       // spelling correction ("" for none)
-	fams     memo.Map[string]       // 7th-character family base ("" for none)
-	abbrevs  memo.Map[string]       // expansion learned from the short titles
-	belows   memo.Map[[]string]     // codes below a header
-	families memo.Map[*familyCodes] // a 7th-character family's members
+	texts    memo.Map[*codeText]         // analysed text
+	idf      memo.Map[float64]           // inverse document frequency
+	fixes    memo.Map[string]            // spelling correction ("" for none)
+	fams     memo.Map[string]            // 7th-character family base ("" for none)
+	abbrevs  memo.Map[string]            // expansion learned from the short titles
+	belows   memo.Map[[]string]          // codes below a header
+	vocab    memo.Map[[]index.VocabWord] // the books' words by first letter
+	shorts   memo.Map[[]expansion]       // readings of a shorthand word
+	families memo.Map[*familyCodes]      // a 7th-character family's members
 }
 
 // New prepares suggestion over the code book.
@@ -156,8 +158,11 @@ func (s *Suggester) byClause(query string, opt Options) ([]Suggestion, error) {
 
 // concept is one thing the query says, with the ways it may be written.
 type concept struct {
-	label  string     // as the user wrote it
-	alts   [][]string // analysed alternatives
+	label string     // as the user wrote it
+	alts  [][]string // analysed alternatives
+	// fits are how surely each alternative is meant, 1 for all when nil:
+	// the readings of a shorthand word are not all as likely.
+	fits   []float64
 	weight float64
 	why    string // how the query was read, for Why ("HTN = hypertension")
 	// negated concepts follow "without", "no", "w/o": the code should say
@@ -278,6 +283,7 @@ func (s *Suggester) read(rel string, sys codeset.System, query string) ([]readin
 		label    string
 		meanings []string // one per reading when ambiguous
 		alts     []string // interchangeable forms of one meaning
+		fits     []float64
 		why      string
 		drop     bool
 		// clause: the slot starts a new clause (after a comma), which
@@ -335,9 +341,27 @@ func (s *Suggester) read(rel string, sys codeset.System, query string) ([]readin
 				if err != nil {
 					return nil, err
 				}
-				if exp != "" {
+				exps, err := s.shorthand(rel, words[i], exp)
+				if err != nil {
+					return nil, err
+				}
+				switch {
+				case exp != "":
 					slots = append(slots, slot{label: words[i], alts: append([]string{exp}, s.syn.Equiv[exp]...), why: words[i] + " = " + exp})
-				} else {
+				case len(exps) > 0:
+					// The raw word stays, last: a misspelling is still
+					// corrected.
+					sl := slot{label: words[i], why: words[i] + " read as shorthand"}
+					for _, e := range exps {
+						sl.alts = append(sl.alts, e.word)
+						sl.fits = append(sl.fits, e.fit)
+					}
+					if exps[0].word != words[i] {
+						sl.alts = append(sl.alts, words[i])
+						sl.fits = append(sl.fits, 1)
+					}
+					slots = append(slots, sl)
+				default:
 					slots = append(slots, slot{label: words[i], alts: []string{words[i]}})
 				}
 				i++
@@ -368,7 +392,8 @@ func (s *Suggester) read(rel string, sys codeset.System, query string) ([]readin
 		if len(sl.meanings) == 0 {
 			for r := range readings {
 				readings[r].add(sl.label, sl.alts, sl.why)
-				readings[r].concepts[len(readings[r].concepts)-1].negated = negating
+				last := &readings[r].concepts[len(readings[r].concepts)-1]
+				last.negated, last.fits = negating, sl.fits
 			}
 			continue
 		}
@@ -420,7 +445,8 @@ func (s *Suggester) analyse(rel string, sys codeset.System, rd *reading) error {
 	var kept []concept
 	for _, c := range rd.concepts {
 		var alts [][]string
-		for _, a := range c.alts {
+		var fits []float64
+		for ai, a := range c.alts {
 			toks, err := s.cb.Index().Analyze(rel, a[0])
 			if err != nil {
 				return err
@@ -446,12 +472,15 @@ func (s *Suggester) analyse(rel string, sys codeset.System, rd *reading) error {
 			}
 			if len(out) > 0 {
 				alts = append(alts, out)
+				if c.fits != nil {
+					fits = append(fits, c.fits[ai])
+				}
 			}
 		}
 		if len(alts) == 0 {
 			continue
 		}
-		c.alts = alts
+		c.alts, c.fits = alts, fits
 		// A concept weighs what the words as written weigh: a rare synonym
 		// ("broken bone" for fracture) must not make a common word decide
 		// the ranking.

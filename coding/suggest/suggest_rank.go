@@ -87,9 +87,15 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		// search, and each alternative is another posting list to walk.
 		var groups []index.TermGroup
 		for _, c := range rd.concepts {
-			if !c.negated {
-				groups = append(groups, index.TermGroup{Alts: c.alts[:1], Boost: c.weight})
+			if c.negated {
+				continue
 			}
+			// A shorthand word's readings all: the first is only the likeliest.
+			alts := c.alts[:1]
+			if c.fits != nil {
+				alts = c.alts
+			}
+			groups = append(groups, index.TermGroup{Alts: alts, Boost: c.weight})
 		}
 		wg.Add(1)
 		go func() {

@@ -28,6 +28,7 @@ type conceptBits struct {
 type altBits struct {
 	mask uint64
 	n    int
+	fit  float64
 }
 
 // textBits is what one text holds of the query.
@@ -49,8 +50,11 @@ func newQueryBits(rd reading) *queryBits {
 	q := &queryBits{terms: map[string]uint{}, memo: map[*variant]textBits{}}
 	for _, c := range rd.concepts {
 		cb := conceptBits{weight: c.weight, negated: c.negated}
-		for _, a := range c.alts {
-			ab := altBits{n: len(a)}
+		for ai, a := range c.alts {
+			ab := altBits{n: len(a), fit: 1}
+			if c.fits != nil {
+				ab.fit = c.fits[ai]
+			}
 			for _, t := range a {
 				b, ok := q.terms[t]
 				if !ok {
@@ -202,7 +206,7 @@ func (q *queryBits) score(a, b *variant) (score, cov float64) {
 		}
 		frac := 0.0
 		for _, al := range c.alts {
-			if f := float64(bits.OnesCount64(words&al.mask)) / float64(al.n); f > frac {
+			if f := al.fit * float64(bits.OnesCount64(words&al.mask)) / float64(al.n); f > frac {
 				frac = f
 			}
 		}
