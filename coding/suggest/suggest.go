@@ -32,6 +32,7 @@ type Suggester struct {
 	belows   memo.Map[[]string]          // codes below a header
 	vocab    memo.Map[[]index.VocabWord] // the books' words by first letter
 	shorts   memo.Map[[]expansion]       // readings of a shorthand word
+	purposes memo.Map[[]string]          // an HCPCS title's "for ..." words
 	families memo.Map[*familyCodes]      // a 7th-character family's members
 }
 
@@ -97,10 +98,12 @@ func (s *Suggester) Suggest(query string, opt Options) (*Result, error) {
 		}
 		return all[i].Code < all[j].Code
 	})
-	if len(all) == 0 {
-		if all, err = s.byClause(query, opt); err != nil {
+	if len(all) == 0 || all[0].Score < clauseFit {
+		parts, err := s.byClause(query, opt, len(all) > 0)
+		if err != nil {
 			return nil, err
 		}
+		all = mergeByScore(all, parts)
 	}
 	if len(all) > opt.Limit {
 		all = all[:opt.Limit]
@@ -112,14 +115,54 @@ func (s *Suggester) Suggest(query string, opt Options) (*Result, error) {
 	return res, nil
 }
 
+// clauseFit is the score under which the best code for a whole query
+// with commas does not say all of it, and its parts are answered too.
+const clauseFit = 0.8
+
+// mergeByScore joins two result lists, a code once with its better
+// score, best first.
+func mergeByScore(a, b []Suggestion) []Suggestion {
+	if len(b) == 0 {
+		return a
+	}
+	best := map[string]int{}
+	var out []Suggestion
+	for _, sg := range append(append([]Suggestion(nil), a...), b...) {
+		key := string(sg.System) + "/" + sg.Code
+		if i, ok := best[key]; ok {
+			if sg.Score > out[i].Score {
+				out[i] = sg
+			}
+			continue
+		}
+		best[key] = len(out)
+		out = append(out, sg)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		if out[i].System != out[j].System {
+			return out[i].System < out[j].System
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out
+}
+
 // byClause answers a query that nothing fits as a whole from its
 // comma-separated parts: a chart line often lists two things ("morbid
 // obesity, BMI 42"), and no one code says both. Each result names the part
 // it answers; parts are ranked together by score.
-func (s *Suggester) byClause(query string, opt Options) ([]Suggestion, error) {
+//
+// Beside codes that fit the whole query loosely (scaled), a part's code
+// counts for the part's share of the query's words: it says that much.
+func (s *Suggester) byClause(query string, opt Options, scaled bool) ([]Suggestion, error) {
 	var parts []string
 	for _, p := range strings.Split(query, ",") {
-		if p = strings.TrimSpace(p); p != "" {
+		// A one-word part ("closed", "right") qualifies the rest; alone it
+		// names nothing to code.
+		if p = strings.TrimSpace(p); len(synonyms.QueryWords(p)) >= 2 {
 			parts = append(parts, p)
 		}
 	}
@@ -132,7 +175,12 @@ func (s *Suggester) byClause(query string, opt Options) ([]Suggestion, error) {
 		if err != nil {
 			return nil, err
 		}
+		share := 1.0
+		if scaled {
+			share = float64(len(synonyms.QueryWords(p))) / float64(len(synonyms.QueryWords(query)))
+		}
 		for _, sg := range r.Results {
+			sg.Score = round3(sg.Score * share)
 			sg.Why = "part of the query: " + strconv.Quote(p) + "; " + sg.Why
 			key := string(sg.System) + "/" + sg.Code
 			if old, ok := best[key]; !ok || sg.Score > old.Score {
@@ -176,6 +224,8 @@ type reading struct {
 	concepts []concept
 	notes    []string
 	enc      string // encounter named in the words
+	// without: the query says "without", "w/o" or "no" something.
+	without bool
 }
 
 func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string, opt Options, live func(*index.Entry) bool) ([]Suggestion, error) {
@@ -384,6 +434,9 @@ func (s *Suggester) read(rel string, sys codeset.System, query string) ([]readin
 		// to a clause break, are what the code must be without.
 		if len(sl.alts) > 0 && negationWords[sl.alts[0]] {
 			negating = true
+			for r := range readings {
+				readings[r].without = true
+			}
 			continue
 		}
 		if len(sl.alts) > 0 && clauseBreaks[sl.alts[0]] {
@@ -432,7 +485,7 @@ func (rd *reading) add(label string, alts []string, why string) {
 }
 
 func (rd reading) clone() reading {
-	c := reading{notes: append([]string(nil), rd.notes...), enc: rd.enc}
+	c := reading{notes: append([]string(nil), rd.notes...), enc: rd.enc, without: rd.without}
 	c.concepts = append(c.concepts, rd.concepts...)
 	return c
 }

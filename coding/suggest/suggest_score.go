@@ -16,6 +16,14 @@ type queryBits struct {
 	total    float64
 	memo     map[*variant]textBits
 	sig      uint64 // index.WordSig of every word
+	// nums are the query's numbers: a text whose range holds one says it
+	// ("BMI 42": "40.0-44.9").
+	nums []queryNumber
+}
+
+type queryNumber struct {
+	bit uint
+	val float64
 }
 
 type conceptBits struct {
@@ -65,6 +73,9 @@ func newQueryBits(rd reading) *queryBits {
 					q.terms[t] = b
 					q.words = append(q.words, t)
 					q.sig |= index.WordSig(t)
+					if x, ok := numberOf(t); ok {
+						q.nums = append(q.nums, queryNumber{b, x})
+					}
 				}
 				ab.mask |= 1 << b
 			}
@@ -107,6 +118,28 @@ func (q *queryBits) of(v *variant) textBits {
 	for _, w := range v.Negated {
 		if b, ok := q.terms[w]; ok {
 			tb.negated |= 1 << b
+		}
+	}
+	if len(q.nums) > 0 {
+		// A query number inside a range the text states is said by it,
+		// and the range's own numbers are not held against the text.
+		held := false
+		ivs := intervals(v.Text)
+		for _, n := range q.nums {
+			for _, iv := range ivs {
+				if iv.holds(n.val) {
+					tb.words |= 1 << n.bit
+					held = true
+					break
+				}
+			}
+		}
+		if held {
+			for i, w := range v.Words[:min(len(v.Words), 64)] {
+				if isNumberWord(w) {
+					said |= 1 << i
+				}
+			}
 		}
 	}
 	// unheld tells whether the word at a position counts against the

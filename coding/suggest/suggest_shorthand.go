@@ -16,7 +16,7 @@ type expansion struct {
 	fit  float64
 }
 
-// A word of the books of at most maxShortWord letters, in fewer than
+// A word of the books of three to maxShortWord letters, in fewer than
 // rareShortWord codes, is read as shorthand too, its readings trusted
 // cutShortFit as much as the word itself.
 const (
@@ -98,7 +98,7 @@ func (s *Suggester) shorthand(rel, w, learned string) ([]expansion, error) {
 			return nil, err
 		}
 		df, err := s.cb.Index().DocFreq(rel, toks[0])
-		if err != nil || df > 0 && (len(w) > maxShortWord || df >= rareShortWord) {
+		if err != nil || df > 0 && (len(w) < 3 || len(w) > maxShortWord || df >= rareShortWord) {
 			return nil, err
 		}
 		exps, err := s.expand(rel, w)
