@@ -3,6 +3,7 @@ package suggest
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,10 +55,60 @@ func (s *Suggester) Suggest(query string, opt Options) (*Result, error) {
 		opt.Limit = 10
 	}
 	res := &Result{Query: query, Results: []Suggestion{}}
+	if f := strings.Fields(query); len(f) > maxReadWords {
+		// A pasted note is not one diagnosis: ranking reads a few dozen
+		// words, and every further word only widens the search.
+		query = strings.Join(f[:maxReadWords], " ")
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the query has %d words; only the first %d were read", len(f), maxReadWords))
+	}
 	enc, err := encounterOf(opt.Encounter)
 	if err != nil {
 		return nil, err
 	}
+	warn := func(w string) {
+		if !slices.Contains(res.Warnings, w) {
+			res.Warnings = append(res.Warnings, w)
+		}
+	}
+	all, err := s.across(query, enc, opt, minCoverage, warn)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 0 || all[0].Score < clauseFit {
+		parts, err := s.byClause(query, opt, len(all) > 0)
+		if err != nil {
+			return nil, err
+		}
+		all = mergeByScore(all, parts)
+	}
+	if len(all) == 0 {
+		// Every word means something to the books, yet no code says
+		// enough of them: the nearest codes, marked, not "not found".
+		if all, err = s.across(query, enc, opt, lowCoverage, warn); err != nil {
+			return nil, err
+		}
+		for i := range all {
+			all[i].LowConfidence = true
+		}
+	}
+	if len(all) > opt.Limit {
+		all = all[:opt.Limit]
+	}
+	if all != nil {
+		res.Results = all
+	}
+	res.NotFound = len(all) == 0
+	return res, nil
+}
+
+// lowCoverage is the share of the query's weight a code must match to be
+// offered, marked low-confidence, when no code reaches minCoverage and
+// every word of the query is one the books use.
+const lowCoverage = 0.25
+
+// across ranks the codes of each system for a query, side by side, best
+// first: those matching at least minCov of it.
+func (s *Suggester) across(query, enc string, opt Options, minCov float64, warn func(string)) ([]Suggestion, error) {
 	// Each system is searched and ranked on its own, side by side.
 	systems := []codeset.System{codeset.ICD10CM, codeset.HCPCS}
 	got := make([][]Suggestion, len(systems))
@@ -75,13 +126,13 @@ func (s *Suggester) Suggest(query string, opt Options) (*Result, error) {
 			continue
 		}
 		if note != "" {
-			res.Warnings = append(res.Warnings, note)
+			warn(note)
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			live := liveIn(rel.Release.Effective(), opt.Date)
-			got[i], errs[i] = s.suggestIn(rel.ID, sys, query, enc, opt, live)
+			got[i], errs[i] = s.suggestIn(rel.ID, sys, query, enc, opt, live, minCov)
 		}()
 	}
 	wg.Wait()
@@ -98,22 +149,15 @@ func (s *Suggester) Suggest(query string, opt Options) (*Result, error) {
 		}
 		return all[i].Code < all[j].Code
 	})
-	if len(all) == 0 || all[0].Score < clauseFit {
-		parts, err := s.byClause(query, opt, len(all) > 0)
-		if err != nil {
-			return nil, err
-		}
-		all = mergeByScore(all, parts)
-	}
-	if len(all) > opt.Limit {
-		all = all[:opt.Limit]
-	}
-	if all != nil {
-		res.Results = all
-	}
-	res.NotFound = len(all) == 0
-	return res, nil
+	return all, nil
 }
+
+// maxReadWords is how many words of a query are read; the scorer weighs
+// at most maxQueryWords analysed words of them.
+const maxReadWords = 2 * maxQueryWords
+
+// maxClauses is how many comma-separated parts are answered on their own.
+const maxClauses = 6
 
 // clauseFit is the score under which the best code for a whole query
 // with commas does not say all of it, and its parts are answered too.
@@ -162,7 +206,7 @@ func (s *Suggester) byClause(query string, opt Options, scaled bool) ([]Suggesti
 	for _, p := range strings.Split(query, ",") {
 		// A one-word part ("closed", "right") qualifies the rest; alone it
 		// names nothing to code.
-		if p = strings.TrimSpace(p); len(synonyms.QueryWords(p)) >= 2 {
+		if p = strings.TrimSpace(p); len(synonyms.QueryWords(p)) >= 2 && len(parts) < maxClauses {
 			parts = append(parts, p)
 		}
 	}
@@ -228,10 +272,26 @@ type reading struct {
 	without bool
 }
 
-func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string, opt Options, live func(*index.Entry) bool) ([]Suggestion, error) {
+func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string, opt Options, live func(*index.Entry) bool, minCov float64) ([]Suggestion, error) {
 	readings, err := s.read(rel, sys, query)
 	if err != nil {
 		return nil, err
+	}
+	if minCov < minCoverage {
+		// A loose fit is offered only for a reading the books understand
+		// word by word: "not found" stays for text that means nothing to
+		// them.
+		var known []reading
+		for _, rd := range readings {
+			ok, err := s.understood(rel, rd)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				known = append(known, rd)
+			}
+		}
+		readings = known
 	}
 	// Each reading offers a few more than asked for, as readings and
 	// systems are merged; --billable filters after, so it takes them all.
@@ -257,7 +317,7 @@ func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string,
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			got[i], errs[i] = s.rank(rel, sys, rd, e, keep, live)
+			got[i], errs[i] = s.rank(rel, sys, rd, e, keep, live, minCov)
 		}()
 	}
 	wg.Wait()
@@ -556,6 +616,32 @@ func (s *Suggester) analyse(rel string, sys codeset.System, rd *reading) error {
 	}
 	rd.concepts = kept
 	return nil
+}
+
+// understood tells whether every concept of a reading has a word the
+// release's texts use.
+func (s *Suggester) understood(rel string, rd reading) (bool, error) {
+	if len(rd.concepts) == 0 {
+		return false, nil
+	}
+	for _, c := range rd.concepts {
+		known := false
+		for _, a := range c.alts {
+			for _, t := range a {
+				df, err := s.cb.Index().DocFreq(rel, t)
+				if err != nil {
+					return false, err
+				}
+				if df > 0 {
+					known = true
+				}
+			}
+		}
+		if !known {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // fix corrects a word the index does not know. Numbers and short words are

@@ -50,4 +50,21 @@ func TestSuggestReadings(t *testing.T) {
 	if at["A4253"] == 0 || at["A4772"] != 0 && at["A4772"] < at["A4253"] {
 		t.Errorf("blood glucose test strips: A4253 at %d, A4772 at %d", at["A4253"], at["A4772"])
 	}
+	// Words the books use, that no code says well enough: the nearest
+	// codes, marked. Words they do not use: not found.
+	res = first("healthy single baby born by vaginal delivery in the hospital")
+	if len(res.Results) == 0 || res.NotFound {
+		t.Errorf("known words: want low-confidence results, got none")
+	}
+	for _, r := range res.Results {
+		if !r.LowConfidence {
+			t.Errorf("known words, weak fit: %s not marked low confidence", r.Code)
+		}
+	}
+	if res = first("xyzzy plugh"); !res.NotFound || len(res.Results) > 0 {
+		t.Errorf("xyzzy plugh: want not found, got %+v", res.Results)
+	}
+	if res = first("chest pain"); len(res.Results) == 0 || res.Results[0].LowConfidence {
+		t.Errorf("chest pain: want a confident answer, got %+v", res.Results)
+	}
 }

@@ -44,7 +44,7 @@ const (
 
 // rank scores the candidates for one reading of the query and returns up
 // to keep of them (0 for all), best first.
-func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string, keep int, live func(*index.Entry) bool) ([]Suggestion, error) {
+func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string, keep int, live func(*index.Entry) bool, minCov float64) ([]Suggestion, error) {
 	var terms []index.WeightedTerm
 	seen := map[string]bool{}
 	docs, err := s.cb.Index().DocCount(rel)
@@ -213,7 +213,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 			restricted = len(pw) > 0 && !q.saysAny(pw)
 		}
 		fit, cov := bestFit(q, ct, matchedHeaders, h.Code, restricted)
-		if cov < minCoverage {
+		if cov < minCov {
 			continue
 		}
 		score := fit.score
