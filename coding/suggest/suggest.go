@@ -34,6 +34,7 @@ type Suggester struct {
 	vocab    memo.Map[[]index.VocabWord] // the books' words by first letter
 	shorts   memo.Map[[]expansion]       // readings of a shorthand word
 	purposes memo.Map[[]string]          // an HCPCS title's "for ..." words
+	values   memo.Map[[]interval]        // the values a text states, by text
 	families memo.Map[*familyCodes]      // a 7th-character family's members
 }
 

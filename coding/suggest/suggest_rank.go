@@ -113,6 +113,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 	}
 	hits = mergeHits(hits, all)
 	q := newQueryBits(rd)
+	q.values = &s.values
 	if err := s.prefetch(rel, hitCodes(hits)); err != nil {
 		return nil, err
 	}

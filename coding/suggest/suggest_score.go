@@ -3,6 +3,8 @@ package suggest
 import (
 	"math/bits"
 
+	"github.com/medcode/medcode/coding/internal/memo"
+
 	"github.com/medcode/medcode/index"
 )
 
@@ -19,6 +21,8 @@ type queryBits struct {
 	// nums are the query's numbers: a text whose range holds one says it
 	// ("BMI 42": "40.0-44.9").
 	nums []queryNumber
+	// values caches intervals by text, across queries.
+	values *memo.Map[[]interval]
 }
 
 type queryNumber struct {
@@ -124,7 +128,7 @@ func (q *queryBits) of(v *variant) textBits {
 		// A query number inside a range the text states is said by it,
 		// and the range's own numbers are not held against the text.
 		held := false
-		ivs := intervals(v.Text)
+		ivs, _ := q.values.Get(v.Text, func() ([]interval, error) { return intervals(v.Text), nil })
 		for _, n := range q.nums {
 			for _, iv := range ivs {
 				if iv.holds(n.val) {
