@@ -215,8 +215,20 @@ func (s *Suggester) byClause(query string, opt Options, scaled bool) ([]Suggesti
 		return nil, nil
 	}
 	best := map[string]Suggestion{}
-	for _, p := range parts {
-		r, err := s.Suggest(p, opt)
+	// The parts are answered side by side: each is a query of its own.
+	rs := make([]*Result, len(parts))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rs[i], errs[i] = s.Suggest(p, opt)
+		}()
+	}
+	wg.Wait()
+	for i, p := range parts {
+		r, err := rs[i], errs[i]
 		if err != nil {
 			return nil, err
 		}
