@@ -23,6 +23,7 @@ type suggestRecords struct {
 	keys [][]byte // in the order read; only the reader touches them
 
 	mu      sync.Mutex
+	vocab   map[string]int // word -> codes whose texts hold it
 	done    map[int][]byte // finished records not yet written
 	next    int            // the next record to write
 	scratch *os.File
@@ -41,14 +42,18 @@ func newSuggestRecords(scratch string) (*suggestRecords, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &suggestRecords{stem: NewStemmer(), todo: make(chan recordJob, 1024), done: map[int][]byte{}, scratch: f, w: bufio.NewWriterSize(f, 1<<20)}
+	r := &suggestRecords{stem: NewStemmer(), todo: make(chan recordJob, 1024), done: map[int][]byte{}, vocab: map[string]int{}, scratch: f, w: bufio.NewWriterSize(f, 1<<20)}
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
 			for j := range r.todo {
 				rec, err := encodeCodeText(analyseCode(r.stem, j.st))
+				words := vocabWords(j.st)
 				r.mu.Lock()
+				for _, w := range words {
+					r.vocab[w]++
+				}
 				r.finish(j.i, rec, err)
 				r.mu.Unlock()
 			}
@@ -121,8 +126,10 @@ func (r *suggestRecords) write(db *bolt.DB) error {
 				return err
 			}
 		}
-		_, err := tx.CreateBucket(bucketSuggest)
-		return err
+		if _, err := tx.CreateBucket(bucketSuggest); err != nil {
+			return err
+		}
+		return writeVocab(tx, r.vocab)
 	})
 	if err != nil {
 		return err

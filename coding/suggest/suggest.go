@@ -3,6 +3,7 @@ package suggest
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,13 +25,17 @@ type Suggester struct {
 	syn *synonyms.Synonyms
 
 	// Each cache is keyed by release/code or release/term.
-	texts    memo.Map[*codeText]    // analysed text
-	idf      memo.Map[float64]      // inverse document frequency
-	fixes    memo.Map[string]       // spelling correction ("" for none)
-	fams     memo.Map[string]       // 7th-character family base ("" for none)
-	abbrevs  memo.Map[string]       // expansion learned from the short titles
-	belows   memo.Map[[]string]     // codes below a header
-	families memo.Map[*familyCodes] // a 7th-character family's members
+	texts    memo.Map[*codeText]         // analysed text
+	idf      memo.Map[float64]           // inverse document frequency
+	fixes    memo.Map[string]            // spelling correction ("" for none)
+	fams     memo.Map[string]            // 7th-character family base ("" for none)
+	abbrevs  memo.Map[string]            // expansion learned from the short titles
+	belows   memo.Map[[]string]          // codes below a header
+	vocab    memo.Map[[]index.VocabWord] // the books' words by first letter
+	shorts   memo.Map[[]expansion]       // readings of a shorthand word
+	purposes memo.Map[[]string]          // an HCPCS title's "for ..." words
+	values   memo.Map[[]interval]        // the values a text states, by text
+	families memo.Map[*familyCodes]      // a 7th-character family's members
 }
 
 // New prepares suggestion over the code book.
@@ -51,10 +56,60 @@ func (s *Suggester) Suggest(query string, opt Options) (*Result, error) {
 		opt.Limit = 10
 	}
 	res := &Result{Query: query, Results: []Suggestion{}}
+	if f := strings.Fields(query); len(f) > maxReadWords {
+		// A pasted note is not one diagnosis: ranking reads a few dozen
+		// words, and every further word only widens the search.
+		query = strings.Join(f[:maxReadWords], " ")
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the query has %d words; only the first %d were read", len(f), maxReadWords))
+	}
 	enc, err := encounterOf(opt.Encounter)
 	if err != nil {
 		return nil, err
 	}
+	warn := func(w string) {
+		if !slices.Contains(res.Warnings, w) {
+			res.Warnings = append(res.Warnings, w)
+		}
+	}
+	all, err := s.across(query, enc, opt, minCoverage, warn)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 0 || all[0].Score < clauseFit {
+		parts, err := s.byClause(query, opt, len(all) > 0)
+		if err != nil {
+			return nil, err
+		}
+		all = mergeByScore(all, parts)
+	}
+	if len(all) == 0 {
+		// Every word means something to the books, yet no code says
+		// enough of them: the nearest codes, marked, not "not found".
+		if all, err = s.across(query, enc, opt, lowCoverage, warn); err != nil {
+			return nil, err
+		}
+		for i := range all {
+			all[i].LowConfidence = true
+		}
+	}
+	if len(all) > opt.Limit {
+		all = all[:opt.Limit]
+	}
+	if all != nil {
+		res.Results = all
+	}
+	res.NotFound = len(all) == 0
+	return res, nil
+}
+
+// lowCoverage is the share of the query's weight a code must match to be
+// offered, marked low-confidence, when no code reaches minCoverage and
+// every word of the query is one the books use.
+const lowCoverage = 0.25
+
+// across ranks the codes of each system for a query, side by side, best
+// first: those matching at least minCov of it.
+func (s *Suggester) across(query, enc string, opt Options, minCov float64, warn func(string)) ([]Suggestion, error) {
 	// Each system is searched and ranked on its own, side by side.
 	systems := []codeset.System{codeset.ICD10CM, codeset.HCPCS}
 	got := make([][]Suggestion, len(systems))
@@ -72,13 +127,13 @@ func (s *Suggester) Suggest(query string, opt Options) (*Result, error) {
 			continue
 		}
 		if note != "" {
-			res.Warnings = append(res.Warnings, note)
+			warn(note)
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			live := s.notDeleted(liveIn(rel.Release.Effective(), opt.Date), opt.Date)
-			got[i], errs[i] = s.suggestIn(rel.ID, sys, query, enc, opt, live)
+			got[i], errs[i] = s.suggestIn(rel.ID, sys, query, enc, opt, live, minCov)
 		}()
 	}
 	wg.Wait()
@@ -95,29 +150,64 @@ func (s *Suggester) Suggest(query string, opt Options) (*Result, error) {
 		}
 		return all[i].Code < all[j].Code
 	})
-	if len(all) == 0 {
-		if all, err = s.byClause(query, opt); err != nil {
-			return nil, err
+	return all, nil
+}
+
+// maxReadWords is how many words of a query are read; the scorer weighs
+// at most maxQueryWords analysed words of them.
+const maxReadWords = 2 * maxQueryWords
+
+// maxClauses is how many comma-separated parts are answered on their own.
+const maxClauses = 6
+
+// clauseFit is the score under which the best code for a whole query
+// with commas does not say all of it, and its parts are answered too.
+const clauseFit = 0.8
+
+// mergeByScore joins two result lists, a code once with its better
+// score, best first.
+func mergeByScore(a, b []Suggestion) []Suggestion {
+	if len(b) == 0 {
+		return a
+	}
+	best := map[string]int{}
+	var out []Suggestion
+	for _, sg := range append(append([]Suggestion(nil), a...), b...) {
+		key := string(sg.System) + "/" + sg.Code
+		if i, ok := best[key]; ok {
+			if sg.Score > out[i].Score {
+				out[i] = sg
+			}
+			continue
 		}
+		best[key] = len(out)
+		out = append(out, sg)
 	}
-	if len(all) > opt.Limit {
-		all = all[:opt.Limit]
-	}
-	if all != nil {
-		res.Results = all
-	}
-	res.NotFound = len(all) == 0
-	return res, nil
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		if out[i].System != out[j].System {
+			return out[i].System < out[j].System
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out
 }
 
 // byClause answers a query that nothing fits as a whole from its
 // comma-separated parts: a chart line often lists two things ("morbid
 // obesity, BMI 42"), and no one code says both. Each result names the part
 // it answers; parts are ranked together by score.
-func (s *Suggester) byClause(query string, opt Options) ([]Suggestion, error) {
+//
+// Beside codes that fit the whole query loosely (scaled), a part's code
+// counts for the part's share of the query's words: it says that much.
+func (s *Suggester) byClause(query string, opt Options, scaled bool) ([]Suggestion, error) {
 	var parts []string
 	for _, p := range strings.Split(query, ",") {
-		if p = strings.TrimSpace(p); p != "" {
+		// A one-word part ("closed", "right") qualifies the rest; alone it
+		// names nothing to code.
+		if p = strings.TrimSpace(p); len(synonyms.QueryWords(p)) >= 2 && len(parts) < maxClauses {
 			parts = append(parts, p)
 		}
 	}
@@ -125,12 +215,29 @@ func (s *Suggester) byClause(query string, opt Options) ([]Suggestion, error) {
 		return nil, nil
 	}
 	best := map[string]Suggestion{}
-	for _, p := range parts {
-		r, err := s.Suggest(p, opt)
+	// The parts are answered side by side: each is a query of its own.
+	rs := make([]*Result, len(parts))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rs[i], errs[i] = s.Suggest(p, opt)
+		}()
+	}
+	wg.Wait()
+	for i, p := range parts {
+		r, err := rs[i], errs[i]
 		if err != nil {
 			return nil, err
 		}
+		share := 1.0
+		if scaled {
+			share = float64(len(synonyms.QueryWords(p))) / float64(len(synonyms.QueryWords(query)))
+		}
 		for _, sg := range r.Results {
+			sg.Score = round3(sg.Score * share)
 			sg.Why = "part of the query: " + strconv.Quote(p) + "; " + sg.Why
 			key := string(sg.System) + "/" + sg.Code
 			if old, ok := best[key]; !ok || sg.Score > old.Score {
@@ -156,8 +263,11 @@ func (s *Suggester) byClause(query string, opt Options) ([]Suggestion, error) {
 
 // concept is one thing the query says, with the ways it may be written.
 type concept struct {
-	label  string     // as the user wrote it
-	alts   [][]string // analysed alternatives
+	label string     // as the user wrote it
+	alts  [][]string // analysed alternatives
+	// fits are how surely each alternative is meant, 1 for all when nil:
+	// the readings of a shorthand word are not all as likely.
+	fits   []float64
 	weight float64
 	why    string // how the query was read, for Why ("HTN = hypertension")
 	// negated concepts follow "without", "no", "w/o": the code should say
@@ -171,12 +281,30 @@ type reading struct {
 	concepts []concept
 	notes    []string
 	enc      string // encounter named in the words
+	// without: the query says "without", "w/o" or "no" something.
+	without bool
 }
 
-func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string, opt Options, live func(*index.Entry) bool) ([]Suggestion, error) {
+func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string, opt Options, live func(*index.Entry) bool, minCov float64) ([]Suggestion, error) {
 	readings, err := s.read(rel, sys, query)
 	if err != nil {
 		return nil, err
+	}
+	if minCov < minCoverage {
+		// A loose fit is offered only for a reading the books understand
+		// word by word: "not found" stays for text that means nothing to
+		// them.
+		var known []reading
+		for _, rd := range readings {
+			ok, err := s.understood(rel, rd)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				known = append(known, rd)
+			}
+		}
+		readings = known
 	}
 	// Each reading offers a few more than asked for, as readings and
 	// systems are merged; --billable filters after, so it takes them all.
@@ -202,7 +330,7 @@ func (s *Suggester) suggestIn(rel string, sys codeset.System, query, enc string,
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			got[i], errs[i] = s.rank(rel, sys, rd, e, keep, live)
+			got[i], errs[i] = s.rank(rel, sys, rd, e, keep, live, minCov)
 		}()
 	}
 	wg.Wait()
@@ -278,6 +406,7 @@ func (s *Suggester) read(rel string, sys codeset.System, query string) ([]readin
 		label    string
 		meanings []string // one per reading when ambiguous
 		alts     []string // interchangeable forms of one meaning
+		fits     []float64
 		why      string
 		drop     bool
 		// clause: the slot starts a new clause (after a comma), which
@@ -335,9 +464,27 @@ func (s *Suggester) read(rel string, sys codeset.System, query string) ([]readin
 				if err != nil {
 					return nil, err
 				}
-				if exp != "" {
+				exps, err := s.shorthand(rel, words[i], exp)
+				if err != nil {
+					return nil, err
+				}
+				switch {
+				case exp != "":
 					slots = append(slots, slot{label: words[i], alts: append([]string{exp}, s.syn.Equiv[exp]...), why: words[i] + " = " + exp})
-				} else {
+				case len(exps) > 0:
+					// The raw word stays, last: a misspelling is still
+					// corrected.
+					sl := slot{label: words[i], why: words[i] + " read as shorthand"}
+					for _, e := range exps {
+						sl.alts = append(sl.alts, e.word)
+						sl.fits = append(sl.fits, e.fit)
+					}
+					if exps[0].word != words[i] {
+						sl.alts = append(sl.alts, words[i])
+						sl.fits = append(sl.fits, 1)
+					}
+					slots = append(slots, sl)
+				default:
 					slots = append(slots, slot{label: words[i], alts: []string{words[i]}})
 				}
 				i++
@@ -360,6 +507,9 @@ func (s *Suggester) read(rel string, sys codeset.System, query string) ([]readin
 		// to a clause break, are what the code must be without.
 		if len(sl.alts) > 0 && negationWords[sl.alts[0]] {
 			negating = true
+			for r := range readings {
+				readings[r].without = true
+			}
 			continue
 		}
 		if len(sl.alts) > 0 && clauseBreaks[sl.alts[0]] {
@@ -368,7 +518,8 @@ func (s *Suggester) read(rel string, sys codeset.System, query string) ([]readin
 		if len(sl.meanings) == 0 {
 			for r := range readings {
 				readings[r].add(sl.label, sl.alts, sl.why)
-				readings[r].concepts[len(readings[r].concepts)-1].negated = negating
+				last := &readings[r].concepts[len(readings[r].concepts)-1]
+				last.negated, last.fits = negating, sl.fits
 			}
 			continue
 		}
@@ -407,7 +558,7 @@ func (rd *reading) add(label string, alts []string, why string) {
 }
 
 func (rd reading) clone() reading {
-	c := reading{notes: append([]string(nil), rd.notes...), enc: rd.enc}
+	c := reading{notes: append([]string(nil), rd.notes...), enc: rd.enc, without: rd.without}
 	c.concepts = append(c.concepts, rd.concepts...)
 	return c
 }
@@ -420,7 +571,8 @@ func (s *Suggester) analyse(rel string, sys codeset.System, rd *reading) error {
 	var kept []concept
 	for _, c := range rd.concepts {
 		var alts [][]string
-		for _, a := range c.alts {
+		var fits []float64
+		for ai, a := range c.alts {
 			toks, err := s.cb.Index().Analyze(rel, a[0])
 			if err != nil {
 				return err
@@ -446,12 +598,15 @@ func (s *Suggester) analyse(rel string, sys codeset.System, rd *reading) error {
 			}
 			if len(out) > 0 {
 				alts = append(alts, out)
+				if c.fits != nil {
+					fits = append(fits, c.fits[ai])
+				}
 			}
 		}
 		if len(alts) == 0 {
 			continue
 		}
-		c.alts = alts
+		c.alts, c.fits = alts, fits
 		// A concept weighs what the words as written weigh: a rare synonym
 		// ("broken bone" for fracture) must not make a common word decide
 		// the ranking.
@@ -474,6 +629,32 @@ func (s *Suggester) analyse(rel string, sys codeset.System, rd *reading) error {
 	}
 	rd.concepts = kept
 	return nil
+}
+
+// understood tells whether every concept of a reading has a word the
+// release's texts use.
+func (s *Suggester) understood(rel string, rd reading) (bool, error) {
+	if len(rd.concepts) == 0 {
+		return false, nil
+	}
+	for _, c := range rd.concepts {
+		known := false
+		for _, a := range c.alts {
+			for _, t := range a {
+				df, err := s.cb.Index().DocFreq(rel, t)
+				if err != nil {
+					return false, err
+				}
+				if df > 0 {
+					known = true
+				}
+			}
+		}
+		if !known {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // fix corrects a word the index does not know. Numbers and short words are

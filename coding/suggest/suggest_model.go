@@ -32,6 +32,10 @@ type Suggestion struct {
 	// Completions are the valid 7th-character codes of a code that needs
 	// one, when the query did not say which encounter it is.
 	Completions []lookup.Brief `json:"completions,omitempty"`
+	// LowConfidence marks a code offered though it says little of the
+	// query: no code said enough, and every word of it is one the books
+	// use.
+	LowConfidence bool `json:"low_confidence,omitempty"`
 }
 
 // Result is the answer to one query.

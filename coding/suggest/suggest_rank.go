@@ -44,7 +44,7 @@ const (
 
 // rank scores the candidates for one reading of the query and returns up
 // to keep of them (0 for all), best first.
-func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string, keep int, live func(*index.Entry) bool) ([]Suggestion, error) {
+func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string, keep int, live func(*index.Entry) bool, minCov float64) ([]Suggestion, error) {
 	var terms []index.WeightedTerm
 	seen := map[string]bool{}
 	docs, err := s.cb.Index().DocCount(rel)
@@ -87,9 +87,15 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		// search, and each alternative is another posting list to walk.
 		var groups []index.TermGroup
 		for _, c := range rd.concepts {
-			if !c.negated {
-				groups = append(groups, index.TermGroup{Alts: c.alts[:1], Boost: c.weight})
+			if c.negated {
+				continue
 			}
+			// A shorthand word's readings all: the first is only the likeliest.
+			alts := c.alts[:1]
+			if c.fits != nil {
+				alts = c.alts
+			}
+			groups = append(groups, index.TermGroup{Alts: alts, Boost: c.weight})
 		}
 		wg.Add(1)
 		go func() {
@@ -107,6 +113,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 	}
 	hits = mergeHits(hits, all)
 	q := newQueryBits(rd)
+	q.values = &s.values
 	if err := s.prefetch(rel, hitCodes(hits)); err != nil {
 		return nil, err
 	}
@@ -137,7 +144,7 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 			if ct == nil || ct.Entry.Billable {
 				continue
 			}
-			if f, cov := bestFit(q, ct, nil, ""); cov >= minCoverage {
+			if f, cov := bestFit(q, ct, nil, "", false); cov >= minCoverage {
 				fitting = append(fitting, header{h.Code, ct, f.score})
 			}
 		}
@@ -177,7 +184,9 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		score float64
 		fit   fit
 		ct    *codeText
+		clash string // the title's word that contradicts the query
 	}
+	stand := stanceOf(rd)
 	var list []scored
 	for _, h := range hits {
 		ct, err := s.codeText(rel, h.Code)
@@ -192,11 +201,26 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		if !live(ct.Entry) {
 			continue
 		}
-		fit, cov := bestFit(q, ct, matchedHeaders, h.Code)
-		if cov < minCoverage {
+		// An HCPCS title may restrict the code to a use ("Blood glucose
+		// test strips, for dialysis") that its short description leaves
+		// out: unless the query names it, the title is what fits, less
+		// purposePenalty.
+		restricted := false
+		if sys == codeset.HCPCS {
+			pw, err := s.purpose(rel, h.Code, ct.Entry.Title)
+			if err != nil {
+				return nil, err
+			}
+			restricted = len(pw) > 0 && !q.saysAny(pw)
+		}
+		fit, cov := bestFit(q, ct, matchedHeaders, h.Code, restricted)
+		if cov < minCov {
 			continue
 		}
 		score := fit.score
+		if restricted {
+			score -= purposePenalty
+		}
 		if sys == codeset.HCPCS {
 			// Chart text is mostly diagnoses, and HCPCS quality-reporting
 			// codes quote diagnoses; an HCPCS code must match clearly better.
@@ -217,7 +241,13 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		// The text search's own score breaks near-ties in favour of codes
 		// whose words are matched in several places.
 		score += 0.001 * math.Min(h.Score, 10)
-		list = append(list, scored{code: h.Code, score: score, fit: fit, ct: ct})
+		var clash string
+		if len(ct.Variants) > 0 && ct.Variants[0].Kind == "title" {
+			if clash = stand.clash(ct.Entry.Title, ct.Variants[0].Words); clash != "" {
+				score -= contradiction
+			}
+		}
+		list = append(list, scored{code: h.Code, score: score, fit: fit, ct: ct, clash: clash})
 	}
 	// Codes are unique: the order is total.
 	slices.SortFunc(list, func(a, b scored) int {
@@ -243,6 +273,9 @@ func (s *Suggester) rank(rel string, sys codeset.System, rd reading, enc string,
 		sg := Suggestion{System: sys, Code: displayCode(sys, sc.code), Title: sc.ct.Entry.Title, Billable: sc.ct.Entry.Billable, Score: round3(sc.score), Why: sc.fit.why()}
 		if extraWhy != "" {
 			sg.Why += " (" + extraWhy + ")"
+		}
+		if sc.clash != "" {
+			sg.Why += "; says " + sc.clash + ", unlike the query"
 		}
 		return sg
 	}
@@ -320,8 +353,9 @@ func (f fit) why() string {
 }
 
 // bestFit scores every text of a code, and its title under each index
-// entry of a matched header above it.
-func bestFit(q *queryBits, ct *codeText, headers map[string]*codeText, code string) (best fit, cov float64) {
+// entry of a matched header above it. noShort leaves out the short
+// description, when it hides what the title restricts the code to.
+func bestFit(q *queryBits, ct *codeText, headers map[string]*codeText, code string, noShort bool) (best fit, cov float64) {
 	best.score = -1
 	try := func(a, b *variant) {
 		if a.Sig&q.sig == 0 && (b == nil || b.Sig&q.sig == 0) {
@@ -332,7 +366,9 @@ func bestFit(q *queryBits, ct *codeText, headers map[string]*codeText, code stri
 		}
 	}
 	for i := range ct.Variants {
-		try(&ct.Variants[i], nil)
+		if v := &ct.Variants[i]; !noShort || v.Kind != "short description" {
+			try(v, nil)
+		}
 	}
 	if len(headers) == 0 || len(ct.Variants) == 0 {
 		return best, cov

@@ -3,6 +3,8 @@ package suggest
 import (
 	"math/bits"
 
+	"github.com/medcode/medcode/coding/internal/memo"
+
 	"github.com/medcode/medcode/index"
 )
 
@@ -16,6 +18,16 @@ type queryBits struct {
 	total    float64
 	memo     map[*variant]textBits
 	sig      uint64 // index.WordSig of every word
+	// nums are the query's numbers: a text whose range holds one says it
+	// ("BMI 42": "40.0-44.9").
+	nums []queryNumber
+	// values caches intervals by text, across queries.
+	values *memo.Map[[]interval]
+}
+
+type queryNumber struct {
+	bit uint
+	val float64
 }
 
 type conceptBits struct {
@@ -28,6 +40,7 @@ type conceptBits struct {
 type altBits struct {
 	mask uint64
 	n    int
+	fit  float64
 }
 
 // textBits is what one text holds of the query.
@@ -49,8 +62,11 @@ func newQueryBits(rd reading) *queryBits {
 	q := &queryBits{terms: map[string]uint{}, memo: map[*variant]textBits{}}
 	for _, c := range rd.concepts {
 		cb := conceptBits{weight: c.weight, negated: c.negated}
-		for _, a := range c.alts {
-			ab := altBits{n: len(a)}
+		for ai, a := range c.alts {
+			ab := altBits{n: len(a), fit: 1}
+			if c.fits != nil {
+				ab.fit = c.fits[ai]
+			}
 			for _, t := range a {
 				b, ok := q.terms[t]
 				if !ok {
@@ -61,6 +77,9 @@ func newQueryBits(rd reading) *queryBits {
 					q.terms[t] = b
 					q.words = append(q.words, t)
 					q.sig |= index.WordSig(t)
+					if x, ok := numberOf(t); ok {
+						q.nums = append(q.nums, queryNumber{b, x})
+					}
 				}
 				ab.mask |= 1 << b
 			}
@@ -103,6 +122,28 @@ func (q *queryBits) of(v *variant) textBits {
 	for _, w := range v.Negated {
 		if b, ok := q.terms[w]; ok {
 			tb.negated |= 1 << b
+		}
+	}
+	if len(q.nums) > 0 {
+		// A query number inside a range the text states is said by it,
+		// and the range's own numbers are not held against the text.
+		held := false
+		ivs, _ := q.values.Get(v.Text, func() ([]interval, error) { return intervals(v.Text), nil })
+		for _, n := range q.nums {
+			for _, iv := range ivs {
+				if iv.holds(n.val) {
+					tb.words |= 1 << n.bit
+					held = true
+					break
+				}
+			}
+		}
+		if held {
+			for i, w := range v.Words[:min(len(v.Words), 64)] {
+				if isNumberWord(w) {
+					said |= 1 << i
+				}
+			}
 		}
 	}
 	// unheld tells whether the word at a position counts against the
@@ -202,7 +243,7 @@ func (q *queryBits) score(a, b *variant) (score, cov float64) {
 		}
 		frac := 0.0
 		for _, al := range c.alts {
-			if f := float64(bits.OnesCount64(words&al.mask)) / float64(al.n); f > frac {
+			if f := al.fit * float64(bits.OnesCount64(words&al.mask)) / float64(al.n); f > frac {
 				frac = f
 			}
 		}

@@ -12,6 +12,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+//go:generate go run gen_table.go
+
 // synonymFile is the YAML schema, documented at the top of synonyms.yaml.
 type synonymFile struct {
 	Version       int                 `yaml:"version"`

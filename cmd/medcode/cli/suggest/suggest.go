@@ -54,7 +54,9 @@ A query with no good match says so rather than listing noise (exit 1).
 
 Script mode: --stdin reads one query per line and, with --json, writes one
 JSON object per line in input order: {"query", "results": [{"code",
-"system", "title", "billable", "score", "why"}]}.`,
+"system", "title", "billable", "score", "why", "low_confidence"}]}.
+A result marked low confidence is the nearest code to a query whose words
+the code books use but no code says well enough.`,
 		Example: `  medcode suggest "type 2 diabetes with diabetic neuropathy"
   medcode suggest --system hcpcs "blood glucose test strips"
   medcode suggest --encounter initial "closed fracture of right femoral neck"
@@ -198,6 +200,9 @@ func render(w io.Writer, st iostreams.Styles, res *suggest.Result) {
 		sys := ""
 		if r.System == codeset.HCPCS {
 			sys = st.Dim.Render(" [hcpcs]")
+		}
+		if r.LowConfidence {
+			mark += "  " + st.Warn.Render("low confidence")
 		}
 		fmt.Fprintf(w, "%2d. %s%s  %s  %s\n", i+1, st.Code.Render(fmt.Sprintf("%-9s", r.Code)), sys, r.Title, mark)
 		fmt.Fprintf(w, "    %s\n", st.Dim.Render(fmt.Sprintf("%.3f  %s", r.Score, r.Why)))
