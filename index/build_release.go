@@ -116,6 +116,9 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 			if err := copyKey(meta, old.db, bucketMeta, keyStructure); err != nil {
 				return err
 			}
+			if err := copyKey(meta, old.db, bucketMeta, keyTabularCodes); err != nil {
+				return err
+			}
 		}
 
 		termCounts := map[codeset.IndexBook]int{}
@@ -331,7 +334,9 @@ func writeTabular(tx *bolt.Tx, meta *bolt.Bucket, f *codeset.File, info *Release
 	var chapters []Chapter
 	missing := 0
 	var walk func(d *codeset.TabularDiag) error
+	var printed []string
 	walk = func(d *codeset.TabularDiag) error {
+		printed = append(printed, d.Code)
 		if !d.Notes.Empty() {
 			if codes[d.Code] {
 				if err := putJSON(nb, []byte(d.Code), d.Notes); err != nil {
@@ -351,7 +356,7 @@ func writeTabular(tx *bolt.Tx, meta *bolt.Bucket, f *codeset.File, info *Release
 	for _, c := range f.Tabular.Chapters {
 		ch := Chapter{Num: c.Num, Title: c.Desc, Notes: c.Notes}
 		for _, s := range c.Sections {
-			ch.Sections = append(ch.Sections, Section{ID: s.ID, First: s.First, Last: s.Last, Title: s.Desc, Notes: s.Notes})
+			ch.Sections = append(ch.Sections, Section{ID: s.ID, First: s.First, Last: s.Last, Title: s.Desc, Notes: s.Notes, Within: s.Within, Categories: s.Categories()})
 			for _, d := range s.Diags {
 				if err := walk(d); err != nil {
 					return err
@@ -362,6 +367,10 @@ func writeTabular(tx *bolt.Tx, meta *bolt.Bucket, f *codeset.File, info *Release
 	}
 	if missing > 0 {
 		info.Warnings = append(info.Warnings, fmt.Sprintf("%s: notes of %d codes not in %s were left out", f.Source.Path, missing, info.ID))
+	}
+	sort.Strings(printed)
+	if err := meta.Put(keyTabularCodes, []byte(strings.Join(printed, "\n"))); err != nil {
+		return err
 	}
 	return putJSON(meta, keyStructure, chapters)
 }

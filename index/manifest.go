@@ -12,7 +12,7 @@ import (
 const manifestName = "manifest.json"
 
 // formatVersion changes when the on-disk layout changes incompatibly.
-const formatVersion = 1
+const formatVersion = 2
 
 // Manifest says what a generation holds. Its JSON is shown by `info --json`,
 // so field names are stable.

@@ -20,6 +20,7 @@ var (
 	bucketNotes     = []byte("notes")
 	bucketProcNotes = []byte("procnotes")
 	keyStructure    = []byte("structure")
+	keyTabularCodes = []byte("tabular-codes")
 	keyRelease      = []byte("release")
 )
 
@@ -35,6 +36,10 @@ type store struct {
 	chOnce   sync.Once
 	chapters []Chapter
 	chErr    error
+
+	placeOnce sync.Once
+	places    *placer
+	placeErr  error
 
 	// stem analyses texts of an index without a suggest bucket.
 	stemOnce sync.Once
