@@ -61,6 +61,9 @@ func show(cb *coding.Codebook, input string, opt ShowOptions) ([]*CodeView, erro
 		e := echo(input)
 		return []*CodeView{{Input: e, Problem: fmt.Sprintf("%q is not a code: %d characters long", e, len(input))}}, nil
 	}
+	if t := strings.TrimSpace(input); strings.HasSuffix(t, "-") && opt.System != codeset.HCPCS && codeset.LooksLikeICD(strings.TrimSuffix(t, "-")) {
+		return showPattern(cb, input, opt)
+	}
 	systems := candidateSystems(input, opt.System)
 	if len(systems) == 0 {
 		v := &CodeView{Input: input, Problem: shapeProblem(input, opt.System)}
@@ -173,6 +176,9 @@ func showICD(cb *coding.Codebook, input string, rel *index.ReleaseInfo, date tim
 	}
 	if e == nil {
 		v.Problem = fmt.Sprintf("%s is not a code in %s", codeset.DotICD(code), rel.Release)
+		if len(code) == 6 && strings.HasSuffix(code, "X") {
+			v.Problem += fmt.Sprintf("; its codes take a 7th character (%s- lists them)", codeset.DotICD(code))
+		}
 		if !date.IsZero() {
 			if v.Validity, err = icdValidity(cb, v, rel, code, date); err != nil {
 				return nil, err

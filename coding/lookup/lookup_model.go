@@ -13,10 +13,14 @@ type CodeView struct {
 	Title    string         `json:"title,omitempty"`
 	Short    string         `json:"short_title,omitempty"`
 	Billable bool           `json:"billable"`
-	// Kind is "billable", "header" or "modifier".
-	Kind  string     `json:"kind,omitempty"`
-	Path  []PathStep `json:"path,omitempty"`
-	Notes []NoteView `json:"notes,omitempty"`
+	// Kind is "billable", "header", "modifier", "terminated" (an HCPCS
+	// code past its last day) or "pattern" (a code with a trailing dash
+	// that is no code itself: T75.3XX-).
+	Kind string `json:"kind,omitempty"`
+	// Pattern explains a pattern: the codes that complete it.
+	Pattern string     `json:"pattern,omitempty"`
+	Path    []PathStep `json:"path,omitempty"`
+	Notes   []NoteView `json:"notes,omitempty"`
 	// NotesMissing says why a code has no Tabular notes of its own.
 	NotesMissing string   `json:"notes_missing,omitempty"`
 	Seventh      *Seventh `json:"seventh_character,omitempty"`

@@ -92,7 +92,11 @@ const briefIndent = 12
 
 func (p *printer) found(v *lookup.CodeView) {
 	st := p.st
-	p.hang(st.Code.Render(v.Code)+"  ", st.Title.Render(v.Title), 0)
+	if v.Title == "" {
+		fmt.Fprintln(p.w, st.Code.Render(v.Code))
+	} else {
+		p.hang(st.Code.Render(v.Code)+"  ", st.Title.Render(v.Title), 0)
+	}
 	p.line("system", fmt.Sprintf("%s (%s)", v.System, v.Release))
 	switch v.Kind {
 	case "billable":
@@ -103,6 +107,8 @@ func (p *printer) found(v *lookup.CodeView) {
 		p.line("billable", st.Bad.Render("no: terminated, last in effect "+v.HCPCS.Terminated))
 	case "modifier":
 		p.line("kind", "HCPCS Level II modifier")
+	case "pattern":
+		p.line("pattern", st.Warn.Render(v.Pattern))
 	}
 	if v.Short != "" && v.Short != v.Title {
 		p.line("short title", v.Short)
@@ -153,7 +159,11 @@ func (p *printer) found(v *lookup.CodeView) {
 		}
 	}
 	if len(v.Children) > 0 {
-		fmt.Fprintf(p.w, "  %s\n", st.Label.Render("codes below"))
+		label := "codes below"
+		if v.Kind == "pattern" {
+			label = "its codes"
+		}
+		fmt.Fprintf(p.w, "  %s\n", st.Label.Render(label))
 		for _, c := range v.Children {
 			p.cont(briefLine(st, c), briefIndent)
 		}

@@ -115,9 +115,7 @@ func runShow(opts *Options) error {
 func splitCodes(args []string) []string {
 	var out []string
 	for _, a := range args {
-		for _, c := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
-			out = append(out, c)
-		}
+		out = append(out, strings.FieldsFunc(a, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })...)
 	}
 	return out
 }
