@@ -18,6 +18,9 @@ type File struct {
 	// Release is set for code tables (order, codes, HCPCS): it is the
 	// release the file defines.
 	Release Release
+	// Month is the update month a supplement's name carries ("April-1-2026"
+	// is 4), 0 for none: of two files of one year the later is newer.
+	Month   int
 	Records int
 
 	Table     *CodeTable
@@ -47,10 +50,12 @@ func Identify(src *Source, override *Release) (*File, error) {
 		f.Release, f.Year = rel, rel.Year
 	case KindTabular, KindIndex, KindEIndex, KindDrug, KindNeoplasm:
 		f.Year = src.HeadYear
-		if f.Year == 0 {
-			if r, ok := ReleaseFromName(ICD10CM, src.Path); ok {
-				f.Year = r.Year
-			}
+		r, ok := ReleaseFromName(ICD10CM, src.Path)
+		if f.Year == 0 && ok {
+			f.Year = r.Year
+		}
+		if ok && r.Year == f.Year {
+			f.Month = r.Month
 		}
 	case KindHCPCS:
 		year := src.HeadYear
@@ -348,8 +353,9 @@ func tableHint(sys System) string {
 }
 
 // nearest picks the file whose year is closest to year, preferring the same
-// year, then an older one (its codes are more likely to still exist), then
-// the larger file for equal years.
+// year, then an older one (its codes are more likely to still exist); of
+// files of one year, the newest (an April update over the October file),
+// then the larger.
 func nearest(fs []*File, year int) *File {
 	best := fs[0]
 	score := func(f *File) int {
@@ -362,7 +368,8 @@ func nearest(fs []*File, year int) *File {
 		return d
 	}
 	for _, f := range fs[1:] {
-		if s, bs := score(f), score(best); s < bs || (s == bs && f.Source.Size > best.Source.Size) {
+		s, bs := score(f), score(best)
+		if s < bs || s == bs && (f.Month > best.Month || f.Month == best.Month && f.Source.Size > best.Source.Size) {
 			best = f
 		}
 	}

@@ -80,8 +80,8 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 			record(b.Table)
 			if b.Extra != nil {
 				record(b.Extra)
-				if n := b.Table.Table.Billable(); b.Extra.Table != nil && n != len(b.Extra.Table.Codes) {
-					info.Warnings = append(info.Warnings, fmt.Sprintf("%s lists %d billable codes but %s has %d", b.Extra.Source.Path, len(b.Extra.Table.Codes), b.Table.Source.Path, n))
+				if b.Extra.Table != nil && b.Table.Table != nil {
+					info.Warnings = append(info.Warnings, tableDisagreements(b.Table, b.Extra)...)
 				}
 			}
 			replaced[string(bucketCodes)] = true
@@ -207,7 +207,9 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 	if oldInfo != nil {
 		for _, w := range oldInfo.Warnings {
 			for _, src := range info.Sources {
-				if sourceKept(oldInfo, src) && strings.Contains(w, src.File+":") && !contains(warns, w) {
+				// A code table loaded again has said its warnings again.
+				reloaded := b.Table != nil && (src.Kind == codeset.KindOrder || src.Kind == codeset.KindCodes || src.Kind == codeset.KindHCPCS)
+				if !reloaded && sourceKept(oldInfo, src) && strings.Contains(w, src.File+":") && !contains(warns, w) {
 					warns = append(warns, w)
 				}
 			}
@@ -324,6 +326,28 @@ func countCodes(tx *bolt.Tx, sys codeset.System, info *ReleaseInfo, codes map[st
 		}
 		return nil
 	})
+}
+
+// maxDisagreements caps the records a load report names; the count is
+// always given.
+const maxDisagreements = 10
+
+// tableDisagreements checks a codes file against the order file of its
+// release record by record, and names both lines of each disagreement.
+func tableDisagreements(order, codes *codeset.File) []string {
+	ds := codeset.CompareCodesToOrder(order.Table, codes.Table)
+	if len(ds) == 0 {
+		return nil
+	}
+	out := []string{fmt.Sprintf("%s and %s disagree on %d codes", codes.Source.Path, order.Source.Path, len(ds))}
+	for i := range ds {
+		if i == maxDisagreements {
+			out = append(out, fmt.Sprintf("... and %d more", len(ds)-maxDisagreements))
+			break
+		}
+		out = append(out, ds[i].Describe(order.Source.Path, codes.Source.Path))
+	}
+	return out
 }
 
 func writeTabular(tx *bolt.Tx, meta *bolt.Bucket, f *codeset.File, info *ReleaseInfo, codes map[string]bool) error {

@@ -583,8 +583,22 @@ func TestLoadOrderWithCodesFile(t *testing.T) {
 	}
 	res = mustLoad(t, dir, LoadOptions{}, fixtureOrder, short)
 	warned := strings.Join(res.Manifest.Release(rel26).Warnings, "\n")
-	if !strings.Contains(warned, "lists 24 billable codes but") || !strings.Contains(warned, "has 25") {
+	last := strings.TrimRight(lines[len(lines)-2], "\r\n")
+	lastCode, _, _ := strings.Cut(last, " ")
+	if !strings.Contains(warned, "disagree on 1 codes") || !strings.Contains(warned, codeset.DotICD(lastCode)+": missing from the codes file; ") ||
+		!strings.Contains(warned, short+": no record") || !strings.Contains(warned, fixtureOrder+":") {
 		t.Errorf("warnings %q", warned)
+	}
+
+	// A title that differs is named with both lines.
+	changed := strings.Replace(string(b), last, last+" (changed)", 1)
+	if err := os.WriteFile(short, []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res = mustLoad(t, dir, LoadOptions{}, fixtureOrder, short)
+	warned = strings.Join(res.Manifest.Release(rel26).Warnings, "\n")
+	if want := fmt.Sprintf("%s: long title; %s:%d: ", codeset.DotICD(lastCode), short, len(lines)-1); !strings.Contains(warned, want) || !strings.Contains(warned, "(changed)") {
+		t.Errorf("warnings %q, want %q", warned, want)
 	}
 
 	// A codes file alone gives billable codes only.
