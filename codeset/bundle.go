@@ -98,13 +98,21 @@ func Identify(src *Source, override *Release) (*File, error) {
 }
 
 // Parse reads the file's content.
-func (f *File) Parse() error {
+func (f *File) Parse() error { return f.ParseCounting(nil) }
+
+// ParseCounting is Parse telling read of the bytes it reads as it goes,
+// Source.Size in all, so that a long parse can show its advance.
+func (f *File) ParseCounting(read func(n int)) error {
 	src := f.Source
-	rc, err := src.Open()
+	opened, err := src.Open()
 	if err != nil {
 		return fmt.Errorf("%s: %w", src.Path, err)
 	}
-	defer rc.Close()
+	defer opened.Close()
+	var rc io.Reader = opened
+	if read != nil {
+		rc = &countingReader{r: opened, read: read}
+	}
 	switch src.Kind {
 	case KindOrder:
 		f.Table, err = ParseOrderFile(rc, src.Path)
@@ -388,4 +396,18 @@ func newest(rs []Release, sys System) (Release, bool) {
 		}
 	}
 	return best, ok
+}
+
+// countingReader tells of every read.
+type countingReader struct {
+	r    io.Reader
+	read func(n int)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.read(n)
+	}
+	return n, err
 }

@@ -155,7 +155,7 @@ func TestLoadFixtures(t *testing.T) {
 	if diff := cmp.Diff(&LoadResult{Manifest: res.Manifest, Added: []string{rel26}}, res); diff != "" {
 		t.Errorf("LoadResult (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"store " + rel26, "index " + rel26}, stages); diff != "" {
+	if diff := cmp.Diff([]string{"store " + rel26, "index " + rel26, "merge " + rel26, "write index"}, stages); diff != "" {
 		t.Errorf("progress stages (-want +got):\n%s", diff)
 	}
 	info := res.Manifest.Release(rel26)
