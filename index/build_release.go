@@ -116,7 +116,7 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 			if err := copyKey(meta, old.db, bucketMeta, keyStructure); err != nil {
 				return err
 			}
-			if err := copyKey(meta, old.db, bucketMeta, keyTabularCodes); err != nil {
+			if err := copyBucket(tx, old.db, bucketTabularCodes); err != nil {
 				return err
 			}
 		}
@@ -393,8 +393,15 @@ func writeTabular(tx *bolt.Tx, meta *bolt.Bucket, f *codeset.File, info *Release
 		info.Warnings = append(info.Warnings, fmt.Sprintf("%s: notes of %d codes not in %s were left out", f.Source.Path, missing, info.ID))
 	}
 	sort.Strings(printed)
-	if err := meta.Put(keyTabularCodes, []byte(strings.Join(printed, "\n"))); err != nil {
+	tb, err := tx.CreateBucket(bucketTabularCodes)
+	if err != nil {
 		return err
+	}
+	tb.FillPercent = 1 // sorted keys
+	for _, c := range printed {
+		if err := tb.Put([]byte(c), nil); err != nil {
+			return err
+		}
 	}
 	return putJSON(meta, keyStructure, chapters)
 }

@@ -3,7 +3,7 @@ package index
 import (
 	"encoding/json"
 	"sort"
-	"strings"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -47,8 +47,9 @@ type placer struct {
 	sections []map[string]*Section
 	// byOrder are the printed categories in the order file's order, for
 	// placing a category the Tabular List does not print.
-	byOrder []orderedCategory
-	printed []string // sorted
+	byOrderOnce sync.Once
+	byOrder     []orderedCategory
+	byOrderErr  error
 	// before is the category printed just before each category whose
 	// name has a letter after its initial (C4A, D3A), which sorts apart
 	// from where the Tabular List prints it.
@@ -86,10 +87,19 @@ func (s *store) readPlacer() (*placer, error) {
 			}
 		}
 	}
-	err = s.db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketMeta).Get(keyTabularCodes); len(v) > 0 {
-			p.printed = strings.Split(string(v), "\n")
-		}
+	return p, nil
+}
+
+// orderedCategories reads the order-file numbers of the printed
+// categories, the first time a category the Tabular lacks is placed.
+func (p *placer) orderedCategories(s *store) ([]orderedCategory, error) {
+	p.byOrderOnce.Do(func() { p.byOrder, p.byOrderErr = p.readOrder(s) })
+	return p.byOrder, p.byOrderErr
+}
+
+func (p *placer) readOrder(s *store) ([]orderedCategory, error) {
+	var out []orderedCategory
+	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCodes)
 		if b == nil {
 			return nil
@@ -103,15 +113,12 @@ func (s *store) readPlacer() (*placer, error) {
 			if err := json.Unmarshal(v, &sc); err != nil {
 				return err
 			}
-			p.byOrder = append(p.byOrder, orderedCategory{sc.Order, c})
+			out = append(out, orderedCategory{sc.Order, c})
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(p.byOrder, func(i, j int) bool { return p.byOrder[i].order < p.byOrder[j].order })
-	return p, nil
+	sort.Slice(out, func(i, j int) bool { return out[i].order < out[j].order })
+	return out, err
 }
 
 func (p *placer) place(s *store, code string) (*Place, error) {
@@ -120,21 +127,32 @@ func (p *placer) place(s *store, code string) (*Place, error) {
 		cat = cat[:3]
 	}
 	pl := &Place{}
-	i := sort.SearchStrings(p.printed, code)
-	pl.Printed = i < len(p.printed) && p.printed[i] == code
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketTabularCodes); b != nil {
+			pl.Printed = b.Get([]byte(code)) != nil
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	at, ok := p.block[cat]
 	if !ok {
 		e, err := s.get(cat)
 		if err != nil || e == nil || e.Order == 0 {
 			return nil, err
 		}
+		byOrder, err := p.orderedCategories(s)
+		if err != nil {
+			return nil, err
+		}
 		// The last printed category before it in the order file, of the
 		// same letter: a new category is added beside its kin.
-		k := sort.Search(len(p.byOrder), func(k int) bool { return p.byOrder[k].order >= e.Order }) - 1
-		if k < 0 || p.byOrder[k].code[0] != cat[0] {
+		k := sort.Search(len(byOrder), func(k int) bool { return byOrder[k].order >= e.Order }) - 1
+		if k < 0 || byOrder[k].code[0] != cat[0] {
 			return nil, nil
 		}
-		pl.After = p.byOrder[k].code
+		pl.After = byOrder[k].code
 		at = p.block[pl.After]
 	}
 	pl.Chapter = &p.chapters[at[0]]

@@ -20,8 +20,9 @@ var (
 	bucketNotes     = []byte("notes")
 	bucketProcNotes = []byte("procnotes")
 	keyStructure    = []byte("structure")
-	keyTabularCodes = []byte("tabular-codes")
-	keyRelease      = []byte("release")
+	// bucketTabularCodes holds a key for each code the Tabular List prints.
+	bucketTabularCodes = []byte("tabular-codes")
+	keyRelease         = []byte("release")
 )
 
 // store is one release's bbolt file, opened read-only.
