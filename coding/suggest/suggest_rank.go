@@ -519,6 +519,11 @@ func (s *Suggester) family(rel, base, enc string, sg Suggestion) (*Suggestion, e
 	if head == nil {
 		return nil, nil
 	}
+	// The text that matched may be a member's title: say whose, so it is
+	// not read as the head's.
+	if member := sg.Code; member != codeset.DotICD(head.Code) && strings.HasPrefix(sg.Why, "title: ") {
+		sg.Why = "title of " + member + ": " + strings.TrimPrefix(sg.Why, "title: ")
+	}
 	sg.Code, sg.Title = codeset.DotICD(head.Code), head.Title
 	sg.Billable = false
 	sg.Completions = lookup.Briefs(members)
