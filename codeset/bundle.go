@@ -18,6 +18,9 @@ type File struct {
 	// Release is set for code tables (order, codes, HCPCS): it is the
 	// release the file defines.
 	Release Release
+	// Month is the update month a supplement's name carries ("April-1-2026"
+	// is 4), 0 for none: of two files of one year the later is newer.
+	Month   int
 	Records int
 
 	Table     *CodeTable
@@ -50,10 +53,12 @@ func Identify(src *Source, override *Release) (*File, error) {
 		f.Release, f.Year = rel, rel.Year
 	case KindTabular, KindIndex, KindEIndex, KindDrug, KindNeoplasm, KindConversion:
 		f.Year = src.HeadYear
-		if f.Year == 0 {
-			if r, ok := ReleaseFromName(ICD10CM, src.Path); ok {
-				f.Year = r.Year
-			}
+		r, ok := ReleaseFromName(ICD10CM, src.Path)
+		if f.Year == 0 && ok {
+			f.Year = r.Year
+		}
+		if ok && r.Year == f.Year {
+			f.Month = r.Month
 		}
 	case KindHCPCS:
 		year := src.HeadYear
@@ -96,13 +101,21 @@ func Identify(src *Source, override *Release) (*File, error) {
 }
 
 // Parse reads the file's content.
-func (f *File) Parse() error {
+func (f *File) Parse() error { return f.ParseCounting(nil) }
+
+// ParseCounting is Parse telling read of the bytes it reads as it goes,
+// Source.Size in all, so that a long parse can show its advance.
+func (f *File) ParseCounting(read func(n int)) error {
 	src := f.Source
-	rc, err := src.Open()
+	opened, err := src.Open()
 	if err != nil {
 		return fmt.Errorf("%s: %w", src.Path, err)
 	}
-	defer rc.Close()
+	defer opened.Close()
+	var rc io.Reader = opened
+	if read != nil {
+		rc = &countingReader{r: opened, read: read}
+	}
 	switch src.Kind {
 	case KindOrder:
 		f.Table, err = ParseOrderFile(rc, src.Path)
@@ -362,8 +375,9 @@ func tableHint(sys System) string {
 }
 
 // nearest picks the file whose year is closest to year, preferring the same
-// year, then an older one (its codes are more likely to still exist), then
-// the larger file for equal years.
+// year, then an older one (its codes are more likely to still exist); of
+// files of one year, the newest (an April update over the October file),
+// then the larger.
 func nearest(fs []*File, year int) *File {
 	best := fs[0]
 	score := func(f *File) int {
@@ -376,7 +390,8 @@ func nearest(fs []*File, year int) *File {
 		return d
 	}
 	for _, f := range fs[1:] {
-		if s, bs := score(f), score(best); s < bs || (s == bs && f.Source.Size > best.Source.Size) {
+		s, bs := score(f), score(best)
+		if s < bs || s == bs && (f.Month > best.Month || f.Month == best.Month && f.Source.Size > best.Source.Size) {
 			best = f
 		}
 	}
@@ -418,4 +433,18 @@ func newest(rs []Release, sys System) (Release, bool) {
 		}
 	}
 	return best, ok
+}
+
+// countingReader tells of every read.
+type countingReader struct {
+	r    io.Reader
+	read func(n int)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.read(n)
+	}
+	return n, err
 }

@@ -138,6 +138,11 @@ func TestGroup(t *testing.T) {
 	tab21 := func() *File { return identified(t, "xml/icd10cm_tabular_2021.xml", KindTabular, 9253467, 2021) }
 	tab17 := func() *File { return identified(t, "xml/icd10cm_tabular_2017.xml", KindTabular, 9000000, 2017) }
 	tab26 := func() *File { return identified(t, "xml/icd10cm_tabular_2026.xml", KindTabular, 9300000, 2026) }
+	drug22 := func() *File { return identified(t, "xml/icd10cm_drug_2022.xml", KindDrug, 2120272, 2022) }
+	drug26 := func() *File { return identified(t, "xml/icd10cm_drug_2026.xml", KindDrug, 2100000, 2026) }
+	drug26apr := func() *File {
+		return identified(t, "xml/icd10cm-drug-April-1-2026-XML.xml", KindDrug, 2056568, 2026)
+	}
 	addenda := func() *File { return identified(t, "dl/icd10cm_order_addenda_2026.txt", KindAddenda, 116438, 0) }
 	hcpcs20 := func() *File { return identified(t, "h/HCPC2020_ANWEB_w_disclaimer.txt", KindHCPCS, 2771202, 2020) }
 	notes20 := func() *File { return identified(t, "h/proc_notes_2020.txt", KindProcNotes, 43083, 0) }
@@ -163,6 +168,17 @@ func TestGroup(t *testing.T) {
 			name:  "same year: no warning",
 			files: []*File{order26(), tab26()},
 			want:  []bundleSummary{{"icd10cm-2026", "dl/icd10cm_order_2026.txt", "", map[Kind]string{KindTabular: "xml/icd10cm_tabular_2026.xml"}, 0}},
+		},
+		{
+			// The April-1-2026 file is smaller than the October one, and newer.
+			name:  "newest supplement of a year",
+			files: []*File{order26(), drug22(), drug26(), drug26apr()},
+			want:  []bundleSummary{{"icd10cm-2026", "dl/icd10cm_order_2026.txt", "", map[Kind]string{KindDrug: "xml/icd10cm-drug-April-1-2026-XML.xml"}, 0}},
+		},
+		{
+			name:  "newest supplement of a year, listed first",
+			files: []*File{drug26apr(), drug26(), order26()},
+			want:  []bundleSummary{{"icd10cm-2026", "dl/icd10cm_order_2026.txt", "", map[Kind]string{KindDrug: "xml/icd10cm-drug-April-1-2026-XML.xml"}, 0}},
 		},
 		{
 			name:  "two releases share one tabular",

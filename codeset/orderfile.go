@@ -17,6 +17,8 @@ type OrderCode struct {
 	Billable bool
 	Short    string
 	Long     string
+	// Line is the record's line in its file, for reports.
+	Line int
 }
 
 // CodeTable is a parsed order or codes file: the list of codes of a release.
@@ -75,7 +77,7 @@ func allFirstLines(head []byte, n int, re *regexp.Regexp) bool {
 // flag(1) sp short(60) sp long, CRLF.
 func ParseOrderFile(r io.Reader, name string) (*CodeTable, error) {
 	t := &CodeTable{HasHeaders: true}
-	err := eachLine(r, name, func(_ int, l string) error {
+	err := eachLine(r, name, func(line int, l string) error {
 		if strings.TrimSpace(l) == "" {
 			return nil
 		}
@@ -83,6 +85,7 @@ func ParseOrderFile(r io.Reader, name string) (*CodeTable, error) {
 		if err != nil {
 			return err
 		}
+		c.Line = line
 		t.Codes = append(t.Codes, c)
 		return nil
 	})
@@ -121,7 +124,7 @@ func parseOrderLine(l string) (OrderCode, error) {
 // codes only.
 func ParseCodesFile(r io.Reader, name string) (*CodeTable, error) {
 	t := &CodeTable{}
-	err := eachLine(r, name, func(_ int, l string) error {
+	err := eachLine(r, name, func(line int, l string) error {
 		if strings.TrimSpace(l) == "" {
 			return nil
 		}
@@ -132,7 +135,7 @@ func ParseCodesFile(r io.Reader, name string) (*CodeTable, error) {
 		if err := checkICDShape(code); err != nil {
 			return fmt.Errorf("invalid code %q: %v", code, err)
 		}
-		t.Codes = append(t.Codes, OrderCode{Code: code, Billable: true, Long: strings.TrimSpace(title)})
+		t.Codes = append(t.Codes, OrderCode{Code: code, Billable: true, Long: strings.TrimSpace(title), Line: line})
 		return nil
 	})
 	if err != nil {

@@ -133,7 +133,26 @@ func (t *Tabular) chapter(xc *xmlChapter) *TabularChapter {
 		}
 		c.Sections = append(c.Sections, s)
 	}
+	nestSections(c.Sections)
 	return c
+}
+
+// nestSections sets each section's heading. The XML lists sections flat,
+// a heading (a section with no categories of its own) first, then the
+// sections it groups, up to the first whose range leaves it.
+func nestSections(secs []*TabularSection) {
+	var open []*TabularSection
+	for _, s := range secs {
+		for len(open) > 0 && !open[len(open)-1].spans(s) {
+			open = open[:len(open)-1]
+		}
+		if len(open) > 0 {
+			s.Within = open[len(open)-1].ID
+		}
+		if len(s.Diags) == 0 {
+			open = append(open, s)
+		}
+	}
 }
 
 func (t *Tabular) diag(xd *xmlDiag) *TabularDiag {

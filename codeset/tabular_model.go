@@ -36,7 +36,8 @@ type TabularDiag struct {
 	Children []*TabularDiag
 }
 
-// TabularSection is a block of categories ("E08-E13").
+// TabularSection is a block of categories ("E08-E13"), or a heading that
+// groups the blocks after it ("C00-C96" over "C00-C75" over "C43-C44").
 type TabularSection struct {
 	ID    string // as printed: "E08-E13"
 	First string // first category of the range
@@ -44,6 +45,20 @@ type TabularSection struct {
 	Desc  string
 	Notes Notes
 	Diags []*TabularDiag
+	// Within is the ID of the heading the section is printed under, ""
+	// for a section directly under its chapter.
+	Within string
+}
+
+// Categories are the categories the Tabular List prints in the section,
+// which is what places a category: C4A is in C43-C44 though it sorts after
+// C44, and D3A is its own block though D37-D48 spans it alphabetically.
+func (s *TabularSection) Categories() []string {
+	out := make([]string, len(s.Diags))
+	for i, d := range s.Diags {
+		out[i] = d.Code
+	}
+	return out
 }
 
 // TabularChapter is one of the 22 chapters.
@@ -62,10 +77,9 @@ type Tabular struct {
 	Diags int
 }
 
-// Contains reports whether a category ("E11") falls in the section's range.
-func (s *TabularSection) Contains(category string) bool {
-	if len(category) > 3 {
-		category = category[:3]
-	}
-	return category >= s.First && category <= s.Last
+// spans reports whether another section's range lies inside this one's.
+// Only headings are asked, and their ranges end in digits, so the letters
+// of categories such as C7A compare as the Tabular List orders them.
+func (s *TabularSection) spans(o *TabularSection) bool {
+	return o.First >= s.First && o.Last <= s.Last
 }

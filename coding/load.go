@@ -95,7 +95,7 @@ func Load(dataDir string, req LoadRequest) (*LoadReport, error) {
 	}
 	err = parseUsed(bundles, func(done, total int) {
 		if req.Progress != nil {
-			req.Progress(index.Progress{Stage: "parse", Done: done, Total: total})
+			req.Progress(index.Progress{Stage: "parse", Done: done, Total: total, Bytes: true})
 		}
 	})
 	if err != nil {
@@ -168,11 +168,13 @@ func describeFiles(files []*codeset.File, bundles []*codeset.Bundle) []LoadedFil
 func parseUsed(bundles []*codeset.Bundle, progress func(done, total int)) error {
 	seen := map[*codeset.File]bool{}
 	var todo []*codeset.File
+	total := 0
 	for _, b := range bundles {
 		for _, f := range b.Files() {
 			if !seen[f] {
 				seen[f] = true
 				todo = append(todo, f)
+				total += int(f.Source.Size)
 			}
 		}
 	}
@@ -180,20 +182,28 @@ func parseUsed(bundles []*codeset.Bundle, progress func(done, total int)) error 
 	errs := make([]error, len(todo))
 	work := make(chan int)
 	var wg sync.WaitGroup
+	// Progress is by bytes read, told every 256 KiB: a few large files
+	// make most of a load, and a count of files stands still on them.
 	var mu sync.Mutex
-	done := 0
+	done, told := 0, 0
+	read := func(n int) {
+		mu.Lock()
+		defer mu.Unlock()
+		done += n
+		if progress != nil && (done-told >= 256<<10 || done >= total) {
+			told = done
+			progress(done, total)
+		}
+	}
+	if progress != nil {
+		progress(0, total)
+	}
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				errs[i] = todo[i].Parse()
-				mu.Lock()
-				done++
-				if progress != nil {
-					progress(done, len(todo))
-				}
-				mu.Unlock()
+				errs[i] = todo[i].ParseCounting(read)
 			}
 		}()
 	}

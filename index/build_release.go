@@ -80,8 +80,8 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 			record(b.Table)
 			if b.Extra != nil {
 				record(b.Extra)
-				if n := b.Table.Table.Billable(); b.Extra.Table != nil && n != len(b.Extra.Table.Codes) {
-					info.Warnings = append(info.Warnings, fmt.Sprintf("%s lists %d billable codes but %s has %d", b.Extra.Source.Path, len(b.Extra.Table.Codes), b.Table.Source.Path, n))
+				if b.Extra.Table != nil && b.Table.Table != nil {
+					info.Warnings = append(info.Warnings, tableDisagreements(b.Table, b.Extra)...)
 				}
 			}
 			replaced[string(bucketCodes)] = true
@@ -114,6 +114,9 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 				return err
 			}
 			if err := copyKey(meta, old.db, bucketMeta, keyStructure); err != nil {
+				return err
+			}
+			if err := copyBucket(tx, old.db, bucketTabularCodes); err != nil {
 				return err
 			}
 		}
@@ -207,7 +210,9 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 	if oldInfo != nil {
 		for _, w := range oldInfo.Warnings {
 			for _, src := range info.Sources {
-				if sourceKept(oldInfo, src) && strings.Contains(w, src.File+":") && !contains(warns, w) {
+				// A code table loaded again has said its warnings again.
+				reloaded := b.Table != nil && (src.Kind == codeset.KindOrder || src.Kind == codeset.KindCodes || src.Kind == codeset.KindHCPCS)
+				if !reloaded && sourceKept(oldInfo, src) && strings.Contains(w, src.File+":") && !contains(warns, w) {
 					warns = append(warns, w)
 				}
 			}
@@ -326,6 +331,28 @@ func countCodes(tx *bolt.Tx, sys codeset.System, info *ReleaseInfo, codes map[st
 	})
 }
 
+// maxDisagreements caps the records a load report names; the count is
+// always given.
+const maxDisagreements = 10
+
+// tableDisagreements checks a codes file against the order file of its
+// release record by record, and names both lines of each disagreement.
+func tableDisagreements(order, codes *codeset.File) []string {
+	ds := codeset.CompareCodesToOrder(order.Table, codes.Table)
+	if len(ds) == 0 {
+		return nil
+	}
+	out := []string{fmt.Sprintf("%s and %s disagree on %d codes", codes.Source.Path, order.Source.Path, len(ds))}
+	for i := range ds {
+		if i == maxDisagreements {
+			out = append(out, fmt.Sprintf("... and %d more", len(ds)-maxDisagreements))
+			break
+		}
+		out = append(out, ds[i].Describe(order.Source.Path, codes.Source.Path))
+	}
+	return out
+}
+
 func writeTabular(tx *bolt.Tx, meta *bolt.Bucket, f *codeset.File, info *ReleaseInfo, codes map[string]bool) error {
 	nb, err := tx.CreateBucket(bucketNotes)
 	if err != nil {
@@ -334,7 +361,9 @@ func writeTabular(tx *bolt.Tx, meta *bolt.Bucket, f *codeset.File, info *Release
 	var chapters []Chapter
 	missing := 0
 	var walk func(d *codeset.TabularDiag) error
+	var printed []string
 	walk = func(d *codeset.TabularDiag) error {
+		printed = append(printed, d.Code)
 		if !d.Notes.Empty() {
 			if codes[d.Code] {
 				if err := putJSON(nb, []byte(d.Code), d.Notes); err != nil {
@@ -354,7 +383,7 @@ func writeTabular(tx *bolt.Tx, meta *bolt.Bucket, f *codeset.File, info *Release
 	for _, c := range f.Tabular.Chapters {
 		ch := Chapter{Num: c.Num, Title: c.Desc, Notes: c.Notes}
 		for _, s := range c.Sections {
-			ch.Sections = append(ch.Sections, Section{ID: s.ID, First: s.First, Last: s.Last, Title: s.Desc, Notes: s.Notes})
+			ch.Sections = append(ch.Sections, Section{ID: s.ID, First: s.First, Last: s.Last, Title: s.Desc, Notes: s.Notes, Within: s.Within, Categories: s.Categories()})
 			for _, d := range s.Diags {
 				if err := walk(d); err != nil {
 					return err
@@ -365,6 +394,17 @@ func writeTabular(tx *bolt.Tx, meta *bolt.Bucket, f *codeset.File, info *Release
 	}
 	if missing > 0 {
 		info.Warnings = append(info.Warnings, fmt.Sprintf("%s: notes of %d codes not in %s were left out", f.Source.Path, missing, info.ID))
+	}
+	sort.Strings(printed)
+	tb, err := tx.CreateBucket(bucketTabularCodes)
+	if err != nil {
+		return err
+	}
+	tb.FillPercent = 1 // sorted keys
+	for _, c := range printed {
+		if err := tb.Put([]byte(c), nil); err != nil {
+			return err
+		}
 	}
 	return putJSON(meta, keyStructure, chapters)
 }

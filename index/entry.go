@@ -50,20 +50,16 @@ type Chapter struct {
 	Sections []Section     `json:"sections"`
 }
 
-// Section is a block of categories.
+// Section is a block of categories, or a heading over blocks.
 type Section struct {
 	ID    string        `json:"id"`
 	First string        `json:"first"`
 	Last  string        `json:"last"`
 	Title string        `json:"title"`
 	Notes codeset.Notes `json:"notes"`
-}
-
-// Contains reports whether a code's category falls in the block.
-func (s *Section) Contains(code string) bool {
-	cat := code
-	if len(cat) > 3 {
-		cat = cat[:3]
-	}
-	return cat >= s.First && cat <= s.Last
+	// Within is the heading the section is printed under, "" for none.
+	Within string `json:"within,omitempty"`
+	// Categories are those the Tabular List prints in the section; a
+	// heading has none.
+	Categories []string `json:"categories,omitempty"`
 }

@@ -38,11 +38,14 @@ var ErrNotLoaded = errors.New("no code tables loaded")
 // ErrLoadRunning means another load holds the data directory.
 var ErrLoadRunning = errors.New("another medcode load is running on this data directory")
 
-// Progress reports a load's advance: Stage names the work, Done of Total.
+// Progress reports a load's advance: Stage names the work, Done of Total
+// (0 when the work has no measure: a merge, the final write).
 type Progress struct {
 	Stage string
 	Done  int
 	Total int
+	// Bytes says Done and Total count bytes, not items.
+	Bytes bool
 }
 
 // LoadOptions controls a load.
@@ -174,9 +177,8 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 		runtime.GC()
 		// Edit tables are looked up by code pair, never searched as text.
 		if b.Release.System != codeset.NCCI {
-			stage := "index " + id
-			err = buildText(filepath.Join(build, id, textDir), filepath.Join(build, id, "codes.db"), func(done, total int) {
-				report(Progress{Stage: stage, Done: done, Total: total})
+			err = buildText(filepath.Join(build, id, textDir), filepath.Join(build, id, "codes.db"), func(stage string, done, total int) {
+				report(Progress{Stage: stage + " " + id, Done: done, Total: total})
 			})
 			if err != nil {
 				return nil, fmt.Errorf("indexing %s: %w", id, err)
@@ -194,6 +196,7 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 			res.Added = append(res.Added, id)
 		}
 	}
+	report(Progress{Stage: "write index"})
 	if err := writeManifest(build, m); err != nil {
 		return nil, err
 	}

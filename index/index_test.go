@@ -155,7 +155,7 @@ func TestLoadFixtures(t *testing.T) {
 	if diff := cmp.Diff(&LoadResult{Manifest: res.Manifest, Added: []string{rel26}}, res); diff != "" {
 		t.Errorf("LoadResult (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"store " + rel26, "index " + rel26}, stages); diff != "" {
+	if diff := cmp.Diff([]string{"store " + rel26, "index " + rel26, "merge " + rel26, "write index"}, stages); diff != "" {
 		t.Errorf("progress stages (-want +got):\n%s", diff)
 	}
 	info := res.Manifest.Release(rel26)
@@ -366,8 +366,10 @@ func TestChaptersAndForEach(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("chapters (-want +got):\n%s", diff)
 	}
-	if len(chs) == 2 && (!chs[1].Sections[0].Contains("S72001A") || chs[1].Sections[0].Contains("S80")) {
-		t.Error("Section.Contains")
+	for _, code := range []string{"S72001A", "S72"} {
+		if pl, err := ix.Place(rel26, code); err != nil || pl == nil || pl.Chapter.Num != "19" || len(pl.Sections) != 1 || pl.Sections[0].ID != "S70-S79" {
+			t.Errorf("Place(%s) = %+v, %v; want chapter 19 > S70-S79", code, pl, err)
+		}
 	}
 
 	var codes []string
@@ -581,8 +583,22 @@ func TestLoadOrderWithCodesFile(t *testing.T) {
 	}
 	res = mustLoad(t, dir, LoadOptions{}, fixtureOrder, short)
 	warned := strings.Join(res.Manifest.Release(rel26).Warnings, "\n")
-	if !strings.Contains(warned, "lists 24 billable codes but") || !strings.Contains(warned, "has 25") {
+	last := strings.TrimRight(lines[len(lines)-2], "\r\n")
+	lastCode, _, _ := strings.Cut(last, " ")
+	if !strings.Contains(warned, "disagree on 1 codes") || !strings.Contains(warned, codeset.DotICD(lastCode)+": missing from the codes file; ") ||
+		!strings.Contains(warned, short+": no record") || !strings.Contains(warned, fixtureOrder+":") {
 		t.Errorf("warnings %q", warned)
+	}
+
+	// A title that differs is named with both lines.
+	changed := strings.Replace(string(b), last, last+" (changed)", 1)
+	if err := os.WriteFile(short, []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res = mustLoad(t, dir, LoadOptions{}, fixtureOrder, short)
+	warned = strings.Join(res.Manifest.Release(rel26).Warnings, "\n")
+	if want := fmt.Sprintf("%s: long title; %s:%d: ", codeset.DotICD(lastCode), short, len(lines)-1); !strings.Contains(warned, want) || !strings.Contains(warned, "(changed)") {
+		t.Errorf("warnings %q, want %q", warned, want)
 	}
 
 	// A codes file alone gives billable codes only.

@@ -13,7 +13,7 @@ import (
 const manifestName = "manifest.json"
 
 // formatVersion changes when the on-disk layout changes incompatibly.
-const formatVersion = 3
+const formatVersion = 4
 
 // Manifest says what a generation holds. Its JSON is shown by `info --json`,
 // so field names are stable.

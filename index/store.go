@@ -22,7 +22,9 @@ var (
 	bucketNotes     = []byte("notes")
 	bucketProcNotes = []byte("procnotes")
 	keyStructure    = []byte("structure")
-	keyRelease      = []byte("release")
+	// bucketTabularCodes holds a key for each code the Tabular List prints.
+	bucketTabularCodes = []byte("tabular-codes")
+	keyRelease         = []byte("release")
 )
 
 // store is one release's bbolt file, opened read-only.
@@ -37,6 +39,10 @@ type store struct {
 	chOnce   sync.Once
 	chapters []Chapter
 	chErr    error
+
+	placeOnce sync.Once
+	places    *placer
+	placeErr  error
 
 	// stem analyses texts of an index without a suggest bucket.
 	stemOnce sync.Once

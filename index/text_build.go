@@ -38,7 +38,9 @@ type textDoc struct {
 // file's suggest bucket from the same reading of each code. Both are
 // derived entirely from the bbolt file, so they never have to be merged
 // with older ones: a load rebuilds them for each release it touches.
-func buildText(path string, dbPath string, progress func(done, total int)) error {
+// progress is told of the stages: "index" with the codes done of all,
+// then "merge" while the segments merge and the records are written.
+func buildText(path string, dbPath string, progress func(stage string, done, total int)) error {
 	im, err := newMapping()
 	if err != nil {
 		return err
@@ -81,6 +83,8 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 	type chunk struct {
 		ids  []string
 		docs []textDoc
+		// codes counts the codes whose documents the chunk holds.
+		codes int
 	}
 	chunks := make(chan chunk, 1)
 	var done, total atomic.Int64
@@ -106,9 +110,9 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 				// Callers keep progress state unguarded: report one at a time,
 				// and never backwards.
 				progMu.Lock()
-				n := done.Add(int64(len(c.ids)))
+				n := done.Add(int64(c.codes))
 				if progress != nil {
-					progress(int(n), int(total.Load()))
+					progress("index", int(n), int(total.Load()))
 				}
 				progMu.Unlock()
 			}
@@ -128,6 +132,7 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 			}
 			docs := src.textDocs()
 			recs.add(append([]byte(nil), k...), src)
+			cur.codes++
 			for i, d := range docs {
 				id := string(k)
 				if i > 0 {
@@ -160,6 +165,9 @@ func buildText(path string, dbPath string, progress func(done, total int)) error
 		recs.stop()
 	} else {
 		// The merge is single-threaded: the records are written meanwhile.
+		if progress != nil {
+			progress("merge", 0, 0)
+		}
 		merged := make(chan error, 1)
 		go func() { merged <- mergeSegments(idx, path) }()
 		err = recs.write(db)

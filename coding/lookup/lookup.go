@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/medcode/medcode/coding"
 
@@ -17,6 +18,21 @@ type ShowOptions struct {
 	// the input could belong to.
 	System codeset.System
 	coding.Pick
+}
+
+// echoLimit is how much of an input an answer repeats.
+const echoLimit = 40
+
+// echo is an input cut to echoLimit bytes (on a character boundary).
+func echo(s string) string {
+	if len(s) <= echoLimit {
+		return s
+	}
+	cut := echoLimit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // nearestLimit caps the codes offered for an invalid or header input.
@@ -39,6 +55,14 @@ func Show(cb *coding.Codebook, inputs []string, opt ShowOptions) ([]*CodeView, e
 func show(cb *coding.Codebook, input string, opt ShowOptions) ([]*CodeView, error) {
 	if strings.TrimSpace(input) == "" {
 		return []*CodeView{{Input: input, Problem: "empty code"}}, nil
+	}
+	if len(input) > echoLimit {
+		// No code is that long; the input is not echoed in full.
+		e := echo(input)
+		return []*CodeView{{Input: e, Problem: fmt.Sprintf("%q is not a code: %d characters long", e, len(input))}}, nil
+	}
+	if t := strings.TrimSpace(input); strings.HasSuffix(t, "-") && opt.System != codeset.HCPCS && codeset.LooksLikeICD(strings.TrimSuffix(t, "-")) {
+		return showPattern(cb, input, opt)
 	}
 	systems := candidateSystems(input, opt.System)
 	if len(systems) == 0 {
@@ -69,7 +93,9 @@ func show(cb *coding.Codebook, input string, opt ShowOptions) ([]*CodeView, erro
 		if err != nil {
 			return nil, err
 		}
-		if note != "" {
+		// The validity says the same as the note when no release covers
+		// the date.
+		if note != "" && (v.Validity == nil || v.Validity.Status != StatusUnknown) {
 			v.Warnings = append(v.Warnings, note)
 		}
 		if v.Found {
@@ -150,8 +176,16 @@ func showICD(cb *coding.Codebook, input string, rel *index.ReleaseInfo, date tim
 	}
 	if e == nil {
 		v.Problem = fmt.Sprintf("%s is not a code in %s", codeset.DotICD(code), rel.Release)
+		if len(code) == 6 && strings.HasSuffix(code, "X") {
+			v.Problem += fmt.Sprintf("; its codes take a 7th character (%s- lists them)", codeset.DotICD(code))
+		}
 		if err := addDeletion(cb, v, code, date); err != nil {
 			return nil, err
+		}
+		if !date.IsZero() {
+			if v.Validity, err = icdValidity(cb, v, rel, code, date); err != nil {
+				return nil, err
+			}
 		}
 		return v, NearestICD(cb, v, rel.ID, code)
 	}
@@ -167,7 +201,7 @@ func showICD(cb *coding.Codebook, input string, rel *index.ReleaseInfo, date tim
 	if err != nil {
 		return nil, err
 	}
-	if err := placeICD(cb, v, rel.ID, code, chain); err != nil {
+	if err := placeICD(cb, v, rel, code, chain); err != nil {
 		return nil, err
 	}
 	if !e.Billable {
@@ -190,7 +224,9 @@ func showICD(cb *coding.Codebook, input string, rel *index.ReleaseInfo, date tim
 		v.Terms = append(v.Terms, TermView{Book: t.Book, Text: t.Text, Column: t.Column, Manif: dotIf(t.Manif), See: t.See})
 	}
 	if !date.IsZero() {
-		v.Validity = icdValidity(v, rel, date)
+		if v.Validity, err = icdValidity(cb, v, rel, code, date); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
 }
@@ -200,20 +236,6 @@ func dotIf(code string) string {
 		return ""
 	}
 	return codeset.DotICD(code)
-}
-
-func icdValidity(v *CodeView, rel *index.ReleaseInfo, date time.Time) *Validity {
-	val := &Validity{Date: date.Format("2006-01-02")}
-	switch {
-	case !rel.Release.Covers(date):
-		val.Reason = fmt.Sprintf("%s does not cover %s", rel.Release, val.Date)
-	case !v.Billable:
-		val.Reason = "header code: report one of the codes below it"
-	default:
-		val.Valid = true
-		val.Reason = fmt.Sprintf("billable in %s", rel.Release)
-	}
-	return val
 }
 
 // ancestors returns the entries from the category down to the code.
@@ -229,76 +251,6 @@ func ancestors(cb *coding.Codebook, rel, code string) ([]*index.Entry, error) {
 		}
 	}
 	return chain, nil
-}
-
-// placeICD fills the path, the inherited notes and the 7th-character rule.
-// Notes print where the Tabular List prints them, but they govern every code
-// below, so a coder must see the category's Excludes1 at the code.
-func placeICD(cb *coding.Codebook, v *CodeView, rel, code string, chain []*index.Entry) error {
-	chapters, err := cb.Index().Chapters(rel)
-	if err != nil {
-		return err
-	}
-	for i := range chapters {
-		ch := &chapters[i]
-		for j := range ch.Sections {
-			s := &ch.Sections[j]
-			if !s.Contains(code) {
-				continue
-			}
-			v.Path = append(v.Path, PathStep{Level: "chapter", Code: ch.Num, Title: ch.Title}, PathStep{Level: "block", Code: s.ID, Title: s.Title})
-			addNotes(v, "chapter "+ch.Num, &ch.Notes)
-			addNotes(v, s.ID, &s.Notes)
-		}
-	}
-	var seventh *Seventh
-	for i, e := range chain {
-		level := "subcategory"
-		switch {
-		case i == len(chain)-1:
-			level = "code"
-		case len(e.Code) == 3:
-			level = "category"
-		}
-		v.Path = append(v.Path, PathStep{Level: level, Code: codeset.DotICD(e.Code), Title: e.Title})
-		if e.Notes != nil {
-			addNotes(v, codeset.DotICD(e.Code), e.Notes)
-			if len(e.Notes.SevenChr) > 0 {
-				seventh = &Seventh{From: codeset.DotICD(e.Code), Chars: e.Notes.SevenChr}
-			}
-		}
-	}
-	if seventh != nil {
-		// Codes needing a 7th character are padded with X to six characters.
-		seventh.Placeholder = true
-		if len(code) == 7 {
-			seventh.Char = code[6:]
-			for _, c := range seventh.Chars {
-				if c.Char == seventh.Char {
-					seventh.Meaning = c.Meaning
-				}
-			}
-		}
-		v.Seventh = seventh
-	}
-	return nil
-}
-
-func addNotes(v *CodeView, from string, n *codeset.Notes) {
-	add := func(kind string, text []string) {
-		if len(text) > 0 {
-			v.Notes = append(v.Notes, NoteView{Kind: kind, From: from, Text: text})
-		}
-	}
-	add("inclusion_terms", n.InclusionTerms)
-	add("includes", n.Includes)
-	add("excludes1", n.Excludes1)
-	add("excludes2", n.Excludes2)
-	add("code_first", n.CodeFirst)
-	add("use_additional_code", n.UseAdditional)
-	add("code_also", n.CodeAlso)
-	add("notes", n.Notes)
-	add("seventh_character_note", n.SevenChrNote)
 }
 
 // NearestICD offers valid codes for an input that is not a code: the

@@ -68,6 +68,11 @@ func showHCPCS(cb *coding.Codebook, input string, rel *index.ReleaseInfo, date t
 	if !date.IsZero() {
 		v.Validity = hcpcsValidity(r, rel, date)
 	}
+	// A terminated code cannot go on a claim after its last day: not
+	// billable, unless the date of service is on or before it.
+	if !r.IsModifier && !r.Terminated.IsZero() && (v.Validity == nil || !v.Validity.Valid) {
+		v.Billable, v.Kind = false, "terminated"
+	}
 	return v, nil
 }
 
@@ -83,32 +88,6 @@ func day(t time.Time) string {
 		return ""
 	}
 	return t.Format("2006-01-02")
-}
-
-// hcpcsValidity judges a date from the record's own dates: the file carries
-// the day a code was added and the day it was terminated, which is what a
-// claim for an earlier date of service is checked against.
-func hcpcsValidity(r *codeset.HCPCSRecord, rel *index.ReleaseInfo, date time.Time) *Validity {
-	val := &Validity{Date: date.Format("2006-01-02")}
-	switch {
-	case !r.Added.IsZero() && date.Before(r.Added):
-		val.Reason = AddedReason(r)
-	case !r.Terminated.IsZero() && date.After(r.Terminated):
-		val.Reason = TerminatedReason(r)
-	case r.IsModifier:
-		val.Valid = true
-		val.Reason = "modifier in effect on the date"
-	default:
-		val.Valid = true
-		val.Reason = "in effect on the date"
-		if !r.Terminated.IsZero() {
-			val.Reason = fmt.Sprintf("in effect on the date; last in effect %s", day(r.Terminated))
-		}
-	}
-	if date.After(rel.Release.Through()) {
-		val.Reason += LaterChanges(rel)
-	}
-	return val
 }
 
 // AddedReason, terminatedReason and laterChanges are the parts of the

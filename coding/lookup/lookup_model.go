@@ -16,12 +16,18 @@ type CodeView struct {
 	Title    string         `json:"title,omitempty"`
 	Short    string         `json:"short_title,omitempty"`
 	Billable bool           `json:"billable"`
-	// Kind is "billable", "header" or "modifier".
-	Kind     string     `json:"kind,omitempty"`
-	Path     []PathStep `json:"path,omitempty"`
-	Notes    []NoteView `json:"notes,omitempty"`
-	Seventh  *Seventh   `json:"seventh_character,omitempty"`
-	Children []Brief    `json:"children,omitempty"`
+	// Kind is "billable", "header", "modifier", "terminated" (an HCPCS
+	// code past its last day) or "pattern" (a code with a trailing dash
+	// that is no code itself: T75.3XX-).
+	Kind string `json:"kind,omitempty"`
+	// Pattern explains a pattern: the codes that complete it.
+	Pattern string     `json:"pattern,omitempty"`
+	Path    []PathStep `json:"path,omitempty"`
+	Notes   []NoteView `json:"notes,omitempty"`
+	// NotesMissing says why a code has no Tabular notes of its own.
+	NotesMissing string   `json:"notes_missing,omitempty"`
+	Seventh      *Seventh `json:"seventh_character,omitempty"`
+	Children     []Brief  `json:"children,omitempty"`
 	// Terms are Alphabetic Index and table entries that lead to the code.
 	Terms []TermView `json:"index_terms,omitempty"`
 	HCPCS *HCPCSView `json:"hcpcs,omitempty"`
@@ -41,16 +47,30 @@ type CodeView struct {
 
 // PathStep is one level of a code's place in the Tabular List.
 type PathStep struct {
-	Level string `json:"level"` // chapter, block, category, subcategory, code
+	// Level is chapter, heading (a section grouping blocks), block (the
+	// section holding the category), category, subcategory or code.
+	Level string `json:"level"`
 	Code  string `json:"code"`
 	Title string `json:"title"`
 }
 
+// From names the step as a note's level and origin do: "chapter 2",
+// "block C43-C44", "category C4A".
+func (p PathStep) From() string {
+	if p.Level == "chapter" {
+		return "chapter " + p.Code
+	}
+	return p.Level + " " + p.Code
+}
+
 // NoteView is one kind of instructional note, with the level it comes from.
 type NoteView struct {
-	Kind string   `json:"kind"` // inclusion_terms, includes, excludes1, ...
-	From string   `json:"from"` // "E11", "E08-E13", "chapter 4"
-	Text []string `json:"text"`
+	Kind string `json:"kind"` // inclusion_terms, includes, excludes1, ...
+	// Level is the path level the note is printed at (chapter, heading,
+	// block, category, subcategory, code).
+	Level string   `json:"level"`
+	From  string   `json:"from"` // "E11", "E08-E13", "chapter 4"
+	Text  []string `json:"text"`
 }
 
 // Seventh is the 7th-character rule that applies to a code.
@@ -111,7 +131,25 @@ type Coded struct {
 
 // Validity says whether a code could be reported on a date of service.
 type Validity struct {
-	Date   string `json:"date"`
-	Valid  bool   `json:"valid"`
+	Date  string `json:"date"`
+	Valid bool   `json:"valid"`
+	// Status is StatusValid, StatusNotValid, StatusDeleted or
+	// StatusUnknown, worded alike for ICD-10-CM and HCPCS.
+	Status string `json:"status"`
 	Reason string `json:"reason"`
+}
+
+// The statuses of a Validity.
+const (
+	StatusValid    = "valid"
+	StatusNotValid = "not valid"
+	StatusDeleted  = "deleted"
+	// StatusUnknown: no loaded release covers the date, so nothing is
+	// known either way.
+	StatusUnknown = "unknown"
+)
+
+// Refused reports whether the date's answer is a definite no.
+func (v *Validity) Refused() bool {
+	return v != nil && (v.Status == StatusNotValid || v.Status == StatusDeleted)
 }

@@ -526,7 +526,7 @@ func (s *Suggester) familyBase(rel, code string) (string, error) {
 }
 
 // family answers for a 7th-character family: the completion for the named
-// encounter, else the 6-character base with every valid completion.
+// encounter, else the family's head with every valid completion.
 func (s *Suggester) family(rel, base, enc string, sg Suggestion) (*Suggestion, error) {
 	fam, err := s.familyOf(rel, base)
 	if err != nil {
@@ -544,14 +544,37 @@ func (s *Suggester) family(rel, base, enc string, sg Suggestion) (*Suggestion, e
 			}
 		}
 	}
-	if head != nil {
-		sg.Code, sg.Title = codeset.DotICD(base), head.Title
-	} else {
-		sg.Code = codeset.DotICD(base)
+	// The family is shown through a real code with its own title: its
+	// 6-character head, or when placeholders make that no code (T75.3XX)
+	// the code above it (T75.3), whose billable codes are the family.
+	if head == nil {
+		if head, err = s.familyHead(rel, base); err != nil {
+			return nil, err
+		}
 	}
+	if head == nil {
+		return nil, nil
+	}
+	// The text that matched may be a member's title: say whose, so it is
+	// not read as the head's.
+	if member := sg.Code; member != codeset.DotICD(head.Code) && strings.HasPrefix(sg.Why, "title: ") {
+		sg.Why = "title of " + member + ": " + strings.TrimPrefix(sg.Why, "title: ")
+	}
+	sg.Code, sg.Title = codeset.DotICD(head.Code), head.Title
 	sg.Billable = false
 	sg.Completions = lookup.Briefs(members)
 	return &sg, nil
+}
+
+// familyHead is the nearest code above a family's base.
+func (s *Suggester) familyHead(rel, base string) (*index.Entry, error) {
+	for c := codeset.ICDParent(base); c != ""; c = codeset.ICDParent(c) {
+		e, err := s.cb.Index().Get(rel, c)
+		if err != nil || e != nil {
+			return e, err
+		}
+	}
+	return nil, nil
 }
 
 // familyCodes are a 7th-character family's billable members and its head.

@@ -20,13 +20,19 @@ type CodeRef struct {
 }
 
 // Matches reports whether a code (undotted) is covered.
-func (r CodeRef) Matches(code string) bool {
+func (r CodeRef) Matches(code string) bool { return r.MatchesKeyed(code, code) }
+
+// MatchesKeyed is Matches with a range compared on the code's key, which
+// puts a category such as D3A where the Tabular List prints it
+// (index.RangeKey); a single reference matches the code itself.
+func (r CodeRef) MatchesKeyed(code, key string) bool {
 	if r.Sub != "" && !(len(code) > 3 && strings.HasPrefix(code[3:], r.Sub)) {
 		return false
 	}
 	if r.From == r.To {
 		return strings.HasPrefix(code, r.From)
 	}
+	code = key
 	lo := code
 	if len(lo) > len(r.From) {
 		lo = lo[:len(r.From)]

@@ -280,7 +280,7 @@ func notesMatch(n *noteChain, kind func(*noteLevel) []noteText, code string) boo
 // first code of the claim reported first.
 func excludes(a, b *dxCode) []Finding {
 	na, nb := a.chain, b.chain
-	if !(na.exclInitials&initial(b.code) != 0 && na.excl.covers(b.order)) && !(nb.exclInitials&initial(a.code) != 0 && nb.excl.covers(a.order)) {
+	if !(na.exclInitials&initial(b.code) != 0 && b.coveredBy(na.excl)) && !(nb.exclInitials&initial(a.code) != 0 && a.coveredBy(nb.excl)) {
 		return nil
 	}
 	var fs []Finding
@@ -299,7 +299,7 @@ func excludes(a, b *dxCode) []Finding {
 					notes = l.excl2
 				}
 				for _, n := range notes {
-					if seen[k] || !matchesAny(n.refs, dir.y.code) {
+					if seen[k] || !matchesKeyed(n.refs, dir.y) {
 						continue
 					}
 					seen[k] = true
@@ -314,6 +314,21 @@ func excludes(a, b *dxCode) []Finding {
 		}
 	}
 	return fs
+}
+
+// coveredBy: a span of a single reference holds the code, one of a range
+// its key.
+func (d *dxCode) coveredBy(s codeSpans) bool {
+	return s.covers(d.order) || d.keyOrder != d.order && s.covers(d.keyOrder)
+}
+
+func matchesKeyed(refs []CodeRef, d *dxCode) bool {
+	for _, r := range refs {
+		if r.MatchesKeyed(d.code, d.key) {
+			return true
+		}
+	}
+	return false
 }
 
 func matchesAny(refs []CodeRef, code string) bool {

@@ -91,11 +91,15 @@ type localTable struct {
 
 // dxCode is what the edits need about one diagnosis, as a claim spells it.
 type dxCode struct {
-	id     uint32
-	code   string   // normalised (undotted)
-	order  uint64   // codeOrder(code)
-	dotted string   // as findings name it
-	bad    *Finding // the spelling is no diagnosis code: nothing else is set
+	id    uint32
+	code  string // normalised (undotted)
+	order uint64 // codeOrder(code)
+	// key and keyOrder are the code as a note's range compares it
+	// (index.RangeKey): D3A.010 sorts where the Tabular prints D3A.
+	key      string
+	keyOrder uint64
+	dotted   string   // as findings name it
+	bad      *Finding // the spelling is no diagnosis code: nothing else is set
 	// known says the ICD-10-CM release has the code; chain is then the
 	// notes over it.
 	known bool
@@ -229,8 +233,16 @@ func (v *Validator) dxCode(t *localTable, s string) (*dxCode, error) {
 
 func (v *Validator) newDxCode(t *codeTable, code string) (*dxCode, error) {
 	rec := &dxCode{id: t.ids.Add(1), code: code, order: codeOrder(code), dotted: codeset.DotICD(code), rules: v.rulesFor(code, true)}
+	rec.key, rec.keyOrder = code, rec.order
 	if t.icd == nil {
 		return rec, nil
+	}
+	key, err := v.cb.Index().RangeKey(t.icd.ID, code)
+	if err != nil {
+		return nil, err
+	}
+	if key != code {
+		rec.key, rec.keyOrder = key, codeOrder(key)
 	}
 	e, err := v.cb.Index().Get(t.icd.ID, code)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/medcode/medcode/codeset"
+	"github.com/medcode/medcode/coding/internal/memo"
 	"github.com/medcode/medcode/index"
 )
 
@@ -32,8 +33,9 @@ type noteText struct {
 }
 
 // newNoteLevel keeps the notes printed at from that name codes; nil when
-// there are none.
-func newNoteLevel(from string, n *codeset.Notes) *noteLevel {
+// there are none. section is true for a chapter's block or heading, whose
+// ID can look like a category's ("C50", "D3A").
+func newNoteLevel(from string, section bool, n *codeset.Notes) *noteLevel {
 	l := &noteLevel{from: from}
 	keep := func(to *[]noteText, kind string, texts []string) {
 		for _, t := range texts {
@@ -53,7 +55,7 @@ func newNoteLevel(from string, n *codeset.Notes) *noteLevel {
 	// A chapter's or block's "use additional code" names what may apply to
 	// any of hundreds of codes; only the code's own and its category's are
 	// a partner the claim should carry.
-	if !chapter && !strings.Contains(from, "-") {
+	if !chapter && !section {
 		keep(&l.additional, "use additional code", n.UseAdditional)
 	}
 	if l.excl1 == nil && l.excl2 == nil && l.first == nil && l.additional == nil {
@@ -88,18 +90,16 @@ func (c *noteChain) with(l *noteLevel) *noteChain {
 	}
 }
 
-// tabular is a release's chapters and blocks as note levels.
+// tabular is a release's chapters and blocks as note levels, read once.
 type tabular struct {
 	once sync.Once
 	err  error
-	// blocks are the chapter and block levels of each block, in the
-	// order of the chapters and their blocks.
-	blocks []tabularBlock
-}
-
-type tabularBlock struct {
-	sec            *index.Section
-	chapter, block *noteLevel
+	// levels are the note levels of each chapter and section by their
+	// label ("chapter 2", "C43-C44"), nil for those without notes.
+	levels map[string]*noteLevel
+	// chains are the notes over each category, by the sections
+	// holding it: the categories of a block share one chain.
+	chains memo.Map[*noteChain]
 }
 
 // chain returns the notes over an ICD-10-CM code, its entry e given (nil
@@ -109,7 +109,7 @@ func (v *Validator) chain(t *codeTable, code string, e *index.Entry) (*noteChain
 	return t.chains.Get(code, func() (*noteChain, error) {
 		var l *noteLevel
 		if e != nil && e.Notes != nil {
-			l = newNoteLevel(codeset.DotICD(code), e.Notes)
+			l = newNoteLevel(codeset.DotICD(code), false, e.Notes)
 		}
 		parent, err := v.parentChain(t, code)
 		if err != nil {
@@ -137,15 +137,24 @@ func (v *Validator) parentChain(t *codeTable, code string) (*noteChain, error) {
 	if tab.err != nil {
 		return nil, tab.err
 	}
-	c := &noteChain{}
-	// As Codebook.placeICD: every block whose categories include the code.
-	for i := range tab.blocks {
-		b := &tab.blocks[i]
-		if b.sec.Contains(code) {
-			c = c.with(b.chapter).with(b.block)
-		}
+	// As lookup's path: the chapter, then the sections that really hold
+	// the category, outermost first. Excludes1 printed at a block governs
+	// that block's categories only.
+	pl, err := v.cb.Index().Place(t.icd.ID, code)
+	if err != nil || pl == nil {
+		return &noteChain{}, err
 	}
-	return c, nil
+	key := "chapter " + pl.Chapter.Num
+	for _, s := range pl.Sections {
+		key += "\x00" + s.ID
+	}
+	return tab.chains.Get(key, func() (*noteChain, error) {
+		c := (&noteChain{}).with(tab.levels["chapter "+pl.Chapter.Num])
+		for _, s := range pl.Sections {
+			c = c.with(tab.levels[s.ID])
+		}
+		return c, nil
+	})
 }
 
 func (v *Validator) readTabular(t *codeTable) error {
@@ -153,12 +162,13 @@ func (v *Validator) readTabular(t *codeTable) error {
 	if err != nil {
 		return err
 	}
+	t.tabular.levels = map[string]*noteLevel{}
 	for i := range chapters {
 		ch := &chapters[i]
-		chapter := newNoteLevel("chapter "+ch.Num, &ch.Notes)
+		t.tabular.levels["chapter "+ch.Num] = newNoteLevel("chapter "+ch.Num, true, &ch.Notes)
 		for j := range ch.Sections {
 			s := &ch.Sections[j]
-			t.tabular.blocks = append(t.tabular.blocks, tabularBlock{sec: s, chapter: chapter, block: newNoteLevel(s.ID, &s.Notes)})
+			t.tabular.levels[s.ID] = newNoteLevel(s.ID, true, &s.Notes)
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/medcode/medcode/coding"
 	"github.com/medcode/medcode/coding/claims"
+	"github.com/medcode/medcode/coding/codingtest"
 )
 
 func sampleBook(t *testing.T) *coding.Codebook {
@@ -137,6 +138,31 @@ func TestParseProcedure(t *testing.T) {
 	for _, bad := range []string{"", "J11", "J1100x0", "J1100:LEFT", "J1100x2:LTx3"} {
 		if _, err := claims.ParseProcedure(bad); err == nil {
 			t.Errorf("%q: want an error", bad)
+		}
+	}
+}
+
+// TestLetteredCategoryOutsideRange: D49's Excludes1 names D37-D44, and the
+// Tabular prints D3A before D37, so D3A.010 with D49.0 is no conflict;
+// D37.1 with D49.0 is one.
+func TestLetteredCategoryOutsideRange(t *testing.T) {
+	cb, err := coding.OpenCodebook(codingtest.FullIndex(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cb.Close()
+	v := New(cb, nil, Settings{})
+	for dx, want := range map[string]bool{"D3A.010,D49.0": false, "D37.1,D49.0": true, "C4A.0,D49.0": false} {
+		rep, err := v.Validate(&claims.Claim{Dx: strings.Split(dx, ",")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := false
+		for _, f := range rep.Findings {
+			got = got || f.Rule == "excludes1"
+		}
+		if got != want {
+			t.Errorf("%s: excludes1 %v, want %v (%+v)", dx, got, want, rep.Findings)
 		}
 	}
 }

@@ -3,10 +3,12 @@ package iostreams
 import (
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/mattn/go-isatty"
 	"github.com/muesli/termenv"
+	"golang.org/x/term"
 )
 
 // IOStreams are a command's input and outputs and what they are attached to.
@@ -18,6 +20,8 @@ type IOStreams struct {
 	outTTY bool
 	errTTY bool
 	color  bool
+	// width is stdout's terminal width, 0 when it is no terminal.
+	width int
 }
 
 // New wraps the given streams, detecting terminals on *os.File streams and
@@ -26,6 +30,16 @@ func New(in io.Reader, out, errOut io.Writer) *IOStreams {
 	s := &IOStreams{In: in, Out: out, ErrOut: errOut}
 	s.outTTY = isTTY(out)
 	s.errTTY = isTTY(errOut)
+	if s.outTTY {
+		if w, _, err := term.GetSize(int(out.(*os.File).Fd())); err == nil {
+			s.width = w
+		}
+	}
+	// MEDCODE_FORCE_TTY=80 makes stdout behave as a terminal that wide,
+	// so that scripts and tests can see what a terminal user sees.
+	if n, err := strconv.Atoi(os.Getenv("MEDCODE_FORCE_TTY")); err == nil && n > 0 {
+		s.outTTY, s.width = true, n
+	}
 	_, noColor := os.LookupEnv("NO_COLOR")
 	s.color = s.outTTY && !noColor && os.Getenv("TERM") != "dumb"
 	return s
@@ -38,6 +52,10 @@ func isTTY(w io.Writer) bool {
 
 // IsStdoutTTY reports whether data goes to a terminal.
 func (s *IOStreams) IsStdoutTTY() bool { return s.outTTY }
+
+// Width is the terminal width text is wrapped to, 0 for none: piped
+// output is never wrapped, so scripts see one line per item.
+func (s *IOStreams) Width() int { return s.width }
 
 // IsStderrTTY reports whether progress can be drawn.
 func (s *IOStreams) IsStderrTTY() bool { return s.errTTY }

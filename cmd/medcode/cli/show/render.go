@@ -5,9 +5,10 @@ import (
 	"io"
 	"strings"
 
-	"github.com/medcode/medcode/coding/lookup"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
+	"github.com/medcode/medcode/coding/lookup"
 )
 
 var noteLabels = map[string]string{
@@ -27,25 +28,56 @@ const labelWidth = 12
 // maxTerms keeps the index list readable; --json has them all.
 const maxTerms = 8
 
-func render(w io.Writer, st iostreams.Styles, views []*lookup.CodeView) {
+// printer writes the text answer, wrapping at word boundaries with a
+// hanging indent when width is set (a terminal); piped output keeps one
+// line per item.
+type printer struct {
+	w     io.Writer
+	st    iostreams.Styles
+	width int
+}
+
+func render(w io.Writer, st iostreams.Styles, width int, views []*lookup.CodeView) {
+	p := &printer{w: w, st: st, width: width}
 	for i, v := range views {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
 		if !v.Found {
-			renderMissing(w, st, v)
+			p.missing(v)
 			continue
 		}
-		renderFound(w, st, v)
+		p.found(v)
 	}
 }
 
-func line(w io.Writer, st iostreams.Styles, label, value string) {
-	fmt.Fprintf(w, "  %s %s\n", st.Label.Render(pad(label)), value)
+// hang prints head then text, the text's later lines indented by indent
+// columns more than head's width, under the text's first column.
+func (p *printer) hang(head, text string, extra int) {
+	indent := ansi.StringWidth(head) + extra
+	if p.width <= 0 || p.width-indent < 20 {
+		fmt.Fprintf(p.w, "%s%s\n", head, text)
+		return
+	}
+	lines := strings.Split(ansi.Wrap(text, p.width-ansi.StringWidth(head), " -"), "\n")
+	fmt.Fprintf(p.w, "%s%s\n", head, strings.TrimRight(lines[0], " "))
+	if len(lines) == 1 {
+		return
+	}
+	rest := ansi.Wrap(strings.Join(lines[1:], " "), p.width-indent, " -")
+	for _, l := range strings.Split(rest, "\n") {
+		fmt.Fprintf(p.w, "%s%s\n", strings.Repeat(" ", indent), strings.TrimRight(l, " "))
+	}
 }
 
-func cont(w io.Writer, value string) {
-	fmt.Fprintf(w, "  %s %s\n", pad(""), value)
+func (p *printer) line(label, value string) {
+	p.hang("  "+p.st.Label.Render(pad(label))+" ", value, 0)
+}
+
+// cont is a line under the last label; extra indents its wrapped lines
+// further, under a code's title.
+func (p *printer) cont(value string, extra int) {
+	p.hang("  "+pad("")+" ", value, extra)
 }
 
 func pad(s string) string {
@@ -55,41 +87,49 @@ func pad(s string) string {
 	return s + strings.Repeat(" ", labelWidth-len(s))
 }
 
-func renderFound(w io.Writer, st iostreams.Styles, v *lookup.CodeView) {
-	fmt.Fprintf(w, "%s  %s\n", st.Code.Render(v.Code), st.Title.Render(v.Title))
-	line(w, st, "system", fmt.Sprintf("%s (%s)", v.System, v.Release))
+// briefIndent is how far a brief line's title is from its start.
+const briefIndent = 12
+
+func (p *printer) found(v *lookup.CodeView) {
+	st := p.st
+	if v.Title == "" {
+		fmt.Fprintln(p.w, st.Code.Render(v.Code))
+	} else {
+		p.hang(st.Code.Render(v.Code)+"  ", st.Title.Render(v.Title), 0)
+	}
+	p.line("system", fmt.Sprintf("%s (%s)", v.System, v.Release))
 	switch v.Kind {
 	case "billable":
-		line(w, st, "billable", st.Good.Render("yes"))
+		p.line("billable", st.Good.Render("yes"))
 	case "header":
-		line(w, st, "billable", st.Warn.Render("no: header, report a code below it"))
+		p.line("billable", st.Warn.Render("no: header, report a code below it"))
+	case "terminated":
+		p.line("billable", st.Bad.Render("no: terminated, last in effect "+v.HCPCS.Terminated))
 	case "modifier":
-		line(w, st, "kind", "HCPCS Level II modifier")
+		p.line("kind", "HCPCS Level II modifier")
+	case "pattern":
+		p.line("pattern", st.Warn.Render(v.Pattern))
 	}
 	if v.Short != "" && v.Short != v.Title {
-		line(w, st, "short title", v.Short)
+		p.line("short title", v.Short)
 	}
 	if v.Validity != nil {
-		verdict := st.Good.Render("valid")
-		if !v.Validity.Valid {
-			verdict = st.Bad.Render("not valid")
-		}
-		line(w, st, "on "+v.Validity.Date, verdict+": "+v.Validity.Reason)
+		p.line("on "+v.Validity.Date, validityText(st, v.Validity))
 	}
-	renderDeleted(w, st, v)
-	for i, p := range v.Path {
+	p.deleted(v)
+	for i, s := range v.Path {
 		label := ""
 		if i == 0 {
 			label = "path"
 		}
-		code := p.Code
-		if p.Level == "chapter" {
-			code = "chapter " + p.Code
+		code := s.Code
+		if s.Level == "chapter" {
+			code = "chapter " + s.Code
 		}
-		line(w, st, label, fmt.Sprintf("%-11s %s", code, p.Title))
+		p.hang("  "+st.Label.Render(pad(label))+" "+fmt.Sprintf("%-11s ", code), s.Title, 0)
 	}
 	if v.HCPCS != nil {
-		renderHCPCS(w, st, v.HCPCS)
+		p.hcpcs(v.HCPCS)
 	}
 	for _, n := range v.Notes {
 		label := noteLabels[n.Kind]
@@ -100,50 +140,74 @@ func renderFound(w io.Writer, st iostreams.Styles, v *lookup.CodeView) {
 		if n.Kind == "excludes1" {
 			style = st.Warn
 		}
-		fmt.Fprintf(w, "  %s %s\n", style.Render(label), st.Dim.Render("("+n.From+")"))
+		fmt.Fprintf(p.w, "  %s %s\n", style.Render(label), st.Dim.Render("("+noteFrom(n)+")"))
 		for _, t := range n.Text {
-			cont(w, t)
+			p.cont(t, 0)
 		}
+	}
+	if v.NotesMissing != "" {
+		p.line("notes", st.Dim.Render(v.NotesMissing))
 	}
 	if s := v.Seventh; s != nil {
 		head := "7th character " + st.Dim.Render("(from "+s.From+"; placeholder X fills empty positions)")
-		fmt.Fprintf(w, "  %s\n", head)
+		fmt.Fprintf(p.w, "  %s\n", head)
 		if s.Char != "" {
-			cont(w, fmt.Sprintf("%s = %s", s.Char, s.Meaning))
+			p.cont(fmt.Sprintf("%s = %s", s.Char, s.Meaning), 4)
 		} else {
 			for _, c := range s.Chars {
-				cont(w, fmt.Sprintf("%s  %s", c.Char, c.Meaning))
+				p.cont(fmt.Sprintf("%s  %s", c.Char, c.Meaning), 3)
 			}
 		}
 	}
 	if len(v.Children) > 0 {
-		fmt.Fprintf(w, "  %s\n", st.Label.Render("codes below"))
+		label := "codes below"
+		if v.Kind == "pattern" {
+			label = "its codes"
+		}
+		fmt.Fprintf(p.w, "  %s\n", st.Label.Render(label))
 		for _, c := range v.Children {
-			cont(w, briefLine(st, c))
+			p.cont(briefLine(st, c), briefIndent)
 		}
 	}
-	if v.Kind == "header" && v.NearestTotal > 0 && len(v.Children) != v.NearestTotal {
-		cont(w, st.Dim.Render(fmt.Sprintf("%d billable codes in all under %s", v.NearestTotal, v.Code)))
+	if (v.Kind == "header" || v.Kind == "pattern") && v.NearestTotal > 0 && len(v.Children) != v.NearestTotal {
+		p.cont(st.Dim.Render(fmt.Sprintf("%d billable codes in all under %s", v.NearestTotal, v.Code)), 0)
 	}
-	if v.HCPCS == nil && len(v.Nearest) > 0 && v.Kind != "header" {
-		fmt.Fprintf(w, "  %s\n", st.Label.Render("replaced by"))
+	if v.HCPCS == nil && len(v.Nearest) > 0 && v.Kind != "header" && v.Kind != "pattern" {
+		fmt.Fprintf(p.w, "  %s\n", st.Label.Render("replaced by"))
 		for _, c := range v.Nearest {
-			cont(w, briefLine(st, c))
+			p.cont(briefLine(st, c), briefIndent)
 		}
 	}
 	if len(v.Terms) > 0 {
-		fmt.Fprintf(w, "  %s\n", st.Label.Render("index"))
+		fmt.Fprintf(p.w, "  %s\n", st.Label.Render("index"))
 		for i, t := range v.Terms {
 			if i == maxTerms {
-				cont(w, st.Dim.Render(fmt.Sprintf("... %d more (--json lists all)", len(v.Terms)-maxTerms)))
+				p.cont(st.Dim.Render(fmt.Sprintf("... %d more (--json lists all)", len(v.Terms)-maxTerms)), 0)
 				break
 			}
-			cont(w, termLine(t))
+			p.cont(termLine(t), 2)
 		}
 	}
-	for _, warn := range v.Warnings {
-		line(w, st, "warning", st.Warn.Render(warn))
+}
+
+// noteFrom labels a note with the level it is printed at.
+func noteFrom(n lookup.NoteView) string {
+	if n.Level == "" || n.Level == "chapter" {
+		return n.From
 	}
+	return n.Level + " " + n.From
+}
+
+// validityText is the date's answer, worded alike for both systems:
+// "valid", "not valid (added 2025-10-01)", "deleted (...)", "unknown: ...".
+func validityText(st iostreams.Styles, v *lookup.Validity) string {
+	switch v.Status {
+	case lookup.StatusValid:
+		return st.Good.Render(v.Status) + " (" + v.Reason + ")"
+	case lookup.StatusUnknown:
+		return st.Warn.Render(v.Status) + ": " + v.Reason
+	}
+	return st.Bad.Render(v.Status) + " (" + v.Reason + ")"
 }
 
 func termLine(t lookup.TermView) string {
@@ -171,36 +235,37 @@ func briefLine(st iostreams.Styles, b lookup.Brief) string {
 	return fmt.Sprintf("%s %-9s %s", mark, st.Code.Render(b.Code), b.Title)
 }
 
-func renderMissing(w io.Writer, st iostreams.Styles, v *lookup.CodeView) {
-	fmt.Fprintf(w, "%s  %s\n", st.Code.Render(v.Input), st.Bad.Render("not found"))
-	line(w, st, "problem", v.Problem)
-	renderDeleted(w, st, v)
+func (p *printer) missing(v *lookup.CodeView) {
+	st := p.st
+	fmt.Fprintf(p.w, "%s  %s\n", st.Code.Render(v.Input), st.Bad.Render("not found"))
+	p.line("problem", v.Problem)
+	p.deleted(v)
+	if v.Validity != nil {
+		p.line("on "+v.Validity.Date, validityText(st, v.Validity))
+	}
 	if len(v.Nearest) > 0 {
-		fmt.Fprintf(w, "  %s\n", st.Label.Render("nearest"))
+		fmt.Fprintf(p.w, "  %s\n", st.Label.Render("nearest"))
 		for _, c := range v.Nearest {
-			cont(w, briefLine(st, c))
+			p.cont(briefLine(st, c), briefIndent)
 		}
 		if v.NearestTotal > len(v.Nearest) {
-			cont(w, st.Dim.Render(fmt.Sprintf("... %d more", v.NearestTotal-len(v.Nearest))))
+			p.cont(st.Dim.Render(fmt.Sprintf("... %d more", v.NearestTotal-len(v.Nearest))), 0)
 		}
-	}
-	for _, warn := range v.Warnings {
-		line(w, st, "warning", st.Warn.Render(warn))
 	}
 }
 
-func renderHCPCS(w io.Writer, st iostreams.Styles, h *lookup.HCPCSView) {
+func (p *printer) hcpcs(h *lookup.HCPCSView) {
 	coded := func(label string, c *lookup.Coded) {
 		if c != nil {
-			line(w, st, label, codedText(*c))
+			p.line(label, codedText(*c))
 		}
 	}
-	for i, p := range h.Pricing {
+	for i, pr := range h.Pricing {
 		label := ""
 		if i == 0 {
 			label = "pricing"
 		}
-		line(w, st, label, codedText(p))
+		p.line(label, codedText(pr))
 	}
 	coded("multi price", h.MultiPricing)
 	coded("coverage", h.Coverage)
@@ -210,39 +275,39 @@ func renderHCPCS(w io.Writer, st iostreams.Styles, h *lookup.HCPCSView) {
 		if i == 0 {
 			label = "service type"
 		}
-		line(w, st, label, codedText(t))
+		p.line(label, codedText(t))
 	}
 	if h.ASCGroup != "" {
-		line(w, st, "ASC group", strings.TrimSpace(h.ASCGroup+" "+h.ASCEffective))
+		p.line("ASC group", strings.TrimSpace(h.ASCGroup+" "+h.ASCEffective))
 	}
 	for i, l := range h.LabCert {
 		label := ""
 		if i == 0 {
 			label = "lab cert"
 		}
-		line(w, st, label, codedText(l))
+		p.line(label, codedText(l))
 	}
 	if len(h.CrossReference) > 0 {
-		line(w, st, "see also", strings.Join(h.CrossReference, ", "))
+		p.line("see also", strings.Join(h.CrossReference, ", "))
 	}
 	if h.Statute != "" {
-		line(w, st, "statute", h.Statute)
+		p.line("statute", h.Statute)
 	}
 	if h.AnesBaseUnits != "" {
-		line(w, st, "anes. units", h.AnesBaseUnits)
+		p.line("anes. units", h.AnesBaseUnits)
 	}
 	if h.Added != "" {
-		line(w, st, "added", h.Added)
+		p.line("added", h.Added)
 	}
 	if h.ActionEffective != "" {
-		line(w, st, "effective", h.ActionEffective)
+		p.line("effective", h.ActionEffective)
 	}
 	coded("last action", h.Action)
 	if h.Terminated != "" {
-		line(w, st, "terminated", st.Bad.Render("last in effect "+h.Terminated))
+		p.line("terminated", p.st.Bad.Render("last in effect "+h.Terminated))
 	}
 	if h.ProcNote != nil {
-		line(w, st, "proc. note", codedText(*h.ProcNote))
+		p.line("proc. note", codedText(*h.ProcNote))
 	}
 }
 

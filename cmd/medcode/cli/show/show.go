@@ -1,6 +1,10 @@
 package show
 
 import (
+	"fmt"
+	"strings"
+	"unicode"
+
 	"github.com/medcode/medcode/coding/lookup"
 	"github.com/spf13/cobra"
 
@@ -39,14 +43,23 @@ answered for each system it exists in, labelled.
 
 An unknown code says so and offers the nearest valid codes: E11.99 offers
 E11.9, a category offers its billable codes, S72.001 its 7th characters.
-Exits 1 when any code is not found.`,
+Codes may be separated by spaces or commas (E11.9,I10). With --date the
+answer says valid, not valid (added ...), deleted, or unknown when no
+loaded release covers the date. Warnings go to stderr (into the JSON with
+--json).
+
+Exits 1 when a code asked for does not exist, or is not valid (or was
+deleted) on --date; 0 otherwise, an unknown date included.`,
 		Example: `  medcode show E11.9
   medcode show e119 S72.001A J1100
   medcode show --date 2019-06-01 G0439
   medcode show --json I10`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			opts.Codes = args
+			opts.Codes = splitCodes(args)
+			if len(opts.Codes) == 0 {
+				return cmdutil.FlagErrorf("no code given")
+			}
 			return runShow(opts)
 		},
 	}
@@ -80,14 +93,30 @@ func runShow(opts *Options) error {
 			return err
 		}
 	} else {
-		render(opts.IO.Out, opts.IO.Styles(), views)
+		render(opts.IO.Out, opts.IO.Styles(), opts.IO.Width(), views)
+		// Warnings are diagnostics: the JSON carries them as fields.
+		for _, v := range views {
+			for _, w := range v.Warnings {
+				fmt.Fprintf(opts.IO.ErrOut, "medcode: warning: %s: %s\n", v.Input, w)
+			}
+		}
 	}
 	for _, v := range views {
-		if !v.Found {
+		if !v.Found || v.Validity.Refused() {
 			return cmdutil.SilentExit(cmdutil.ExitFindings)
 		}
 	}
 	return nil
+}
+
+// splitCodes takes codes separated by commas as well as spaces, as
+// validate --dx does.
+func splitCodes(args []string) []string {
+	var out []string
+	for _, a := range args {
+		out = append(out, strings.FieldsFunc(a, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })...)
+	}
+	return out
 }
 
 func parseSystem(s string) (codeset.System, error) {

@@ -134,6 +134,7 @@ func runSuggest(opts *Options) error {
 			err = cmdutil.WriteJSON(opts.IO.Out, res)
 		} else {
 			render(opts.IO.Out, opts.IO.Styles(), res)
+			warn(opts.IO.ErrOut, "", res)
 		}
 		if err != nil {
 			return err
@@ -173,6 +174,8 @@ func runStdin(opts *Options, sg *suggest.Suggester, so suggest.Options) error {
 				fmt.Fprintln(w)
 			}
 			render(w, st, res)
+			// The position only: a query may hold patient text.
+			warn(opts.IO.ErrOut, fmt.Sprintf("stdin:%d: ", line), res)
 		}
 		if err := w.Flush(); err != nil {
 			return err
@@ -214,7 +217,12 @@ func render(w io.Writer, st iostreams.Styles, res *suggest.Result) {
 			fmt.Fprintf(w, "    %s %s\n", st.Label.Render("complete as"), strings.Join(cs, " "))
 		}
 	}
-	for _, warn := range res.Warnings {
-		fmt.Fprintf(w, "  %s %s\n", st.Warn.Render("warning:"), warn)
+}
+
+// warn writes a result's warnings to stderr: they are diagnostics, and the
+// JSON carries them as fields.
+func warn(w io.Writer, at string, res *suggest.Result) {
+	for _, msg := range res.Warnings {
+		fmt.Fprintf(w, "medcode: warning: %s%s\n", at, msg)
 	}
 }
