@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/medcode/medcode/cmd/medcode/cli/browse"
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/info"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
@@ -91,6 +92,7 @@ command takes --json.
 	root.AddCommand(suggest.NewCmdSuggest(f))
 	root.AddCommand(validate.NewCmdValidate(f))
 	root.AddCommand(rules.NewCmdRules(f))
+	root.AddCommand(browse.NewCmdBrowse(f))
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

@@ -1,0 +1,118 @@
+package browse
+
+import (
+	"io"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
+	"github.com/medcode/medcode/coding/lookup"
+	"github.com/medcode/medcode/coding/validate"
+)
+
+// pane is where keys go.
+type pane int
+
+const (
+	paneSearch pane = iota
+	paneResults
+	paneRight // the detail, Index, findings or help view
+	paneTray
+	paneCount
+)
+
+// rightView is what the right-hand pane shows.
+type rightView int
+
+const (
+	viewDetail rightView = iota
+	viewIndex
+	viewFindings
+	viewHelp
+)
+
+// page is one state of the right pane; Esc goes back through them.
+type page struct {
+	view rightView
+
+	// detail
+	code    string
+	views   []*lookup.CodeView
+	lines   []string // show's text as printed
+	links   []link   // the codes listed below (children, nearest)
+	linkAt  int
+	scroll  int
+	loading bool
+
+	// Index
+	index   *lookup.IndexPage
+	indexAt int
+
+	err error
+}
+
+// link is a code show lists that Enter opens, with the printed line it is on.
+type link struct {
+	lookup.Brief
+	line int
+}
+
+type model struct {
+	d      *domain
+	st     iostreams.Styles
+	clip   io.Writer // where OSC 52 goes: the terminal
+	header string    // releases answered from
+
+	width, height int
+	focus         pane
+
+	input   textinput.Model
+	seq     uint64 // of the newest query
+	shown   string // the query the results answer
+	results []result
+	sel     int
+	top     int
+	notice  string // no match, a warning
+	busy    bool
+
+	right   page
+	history []page
+
+	tray    []result
+	trayAt  int
+	report  *validate.Report
+	trayErr error
+	checkN  uint64 // of the newest tray check
+
+	status string
+	quit   bool
+}
+
+func newModel(d *domain, st iostreams.Styles, clip io.Writer, header, query string) *model {
+	in := textinput.New()
+	in.Prompt = "search: "
+	in.Placeholder = "words from the chart, or a code (e119, S72.001A)"
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.SetValue(query)
+	in.Focus()
+	return &model{d: d, st: st, clip: clip, header: header, width: 80, height: 24, input: in}
+}
+
+// Init starts the first search when browse was given a query.
+func (m *model) Init() tea.Cmd {
+	if m.input.Value() == "" {
+		return nil
+	}
+	return m.startSearch()
+}
+
+// Tray is the tray as the line printed on quit.
+func (m *model) Tray() []string {
+	out := make([]string, len(m.tray))
+	for i, t := range m.tray {
+		out[i] = t.Code
+	}
+	return out
+}
