@@ -130,15 +130,13 @@ func openDomain(f *cmdutil.Factory, pick coding.Pick) (*domain, string, error) {
 	var rels []string
 	var relErr error
 	for _, sys := range []codeset.System{codeset.ICD10CM, codeset.HCPCS} {
-		rel, note, err := cb.ReleaseFor(sys, pick)
+		rel, _, err := cb.ReleaseFor(sys, pick)
 		if err != nil && relErr == nil {
 			relErr = err
 		}
+		// A fallback's note shows on the notice line with each answer.
 		if rel != nil {
 			rels = append(rels, rel.ID)
-		}
-		if note != "" {
-			rels = append(rels, "("+note+")")
 		}
 	}
 	if len(rels) == 0 {

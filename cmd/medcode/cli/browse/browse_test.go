@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -60,7 +61,7 @@ func TestOpenAndBack(t *testing.T) {
 	if dr.m.focus != paneRight || len(dr.m.right.links) == 0 {
 		t.Fatalf("focus %v, links %d", dr.m.focus, len(dr.m.right.links))
 	}
-	dr.keys("down")
+	dr.keys("down", "down") // into view, then to the second code below
 	child := dr.m.right.links[1].Code
 	dr.keys("enter")
 	if dr.m.right.code != child {
@@ -232,4 +233,13 @@ func TestRunOnTerminal(t *testing.T) {
 	if !strings.Contains(tty.out.String(), "medcode browse") {
 		t.Errorf("nothing drawn on the terminal")
 	}
+}
+
+func day(t testing.TB, s string) time.Time {
+	t.Helper()
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -103,9 +103,16 @@ func (d *domain) show(code string, sys codeset.System) ([]*lookup.CodeView, erro
 // one suggest's why names when it names one, and returns the line leading
 // to the code.
 func (d *domain) indexFor(code, why string) (*lookup.IndexPage, int, error) {
-	mains, err := lookup.IndexMainsOf(d.cb, d.pick, code)
-	if err != nil {
-		return nil, 0, err
+	// The index often names a code only to the level a 7th character or
+	// a subcategory completes ("S72.00-"): its entries are the parent's.
+	var mains []string
+	var err error
+	named := code // the code the entries name
+	for c := codeset.UndotICD(code); c != "" && len(mains) == 0; c = codeset.ICDParent(c) {
+		if mains, err = lookup.IndexMainsOf(d.cb, d.pick, c); err != nil {
+			return nil, 0, err
+		}
+		named = codeset.DotICD(c)
 	}
 	if len(mains) == 0 {
 		// An index with no Alphabetic Index tree says so, with its hint.
@@ -130,7 +137,7 @@ func (d *domain) indexFor(code, why string) (*lookup.IndexPage, int, error) {
 	}
 	at := -1
 	for i, ln := range page.Lines {
-		if ln.Code != code {
+		if ln.Code != named {
 			continue
 		}
 		if at < 0 || strings.Contains(why, ln.Path) {

@@ -43,6 +43,7 @@ type page struct {
 	lines   []string // show's text as printed
 	links   []link   // the codes listed below (children, nearest)
 	linkAt  int
+	moved   bool // the user moved to a link: keep it in view
 	scroll  int
 	loading bool
 

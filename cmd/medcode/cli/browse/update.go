@@ -20,7 +20,10 @@ import (
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
+		// A terminal that reports no size (a bare pty) keeps 80x24.
+		if msg.Width > 0 && msg.Height > 0 {
+			m.width, m.height = msg.Width, msg.Height
+		}
 		return m, nil
 	case searchMsg:
 		return m, m.applySearch(msg)
@@ -295,7 +298,12 @@ func (m *model) moveRight(k tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		if len(p.links) > 0 && key.Matches(k, keys.Up, keys.Down) {
-			p.linkAt = clamp(p.linkAt+step(k, rows), 0, len(p.links)-1)
+			// The first move brings the first code into view; the next
+			// ones move from it.
+			if p.moved {
+				p.linkAt = clamp(p.linkAt+step(k, rows), 0, len(p.links)-1)
+			}
+			p.moved = true
 			return nil
 		}
 		p.scroll = max(p.scroll+step(k, rows), 0)

@@ -26,8 +26,9 @@ func (m *model) leftWidth() int { return clamp(m.width*9/20, 20, 60) }
 // View draws the whole screen, exactly width by height.
 func (m *model) View() string {
 	w := m.width
+	m.input.Width = max(w-len(m.input.Prompt)-1, 1)
 	lines := []string{
-		m.st.Heading.Render("medcode browse") + "  " + m.st.Dim.Render(m.header),
+		m.st.Title.Render("medcode browse") + "  " + m.st.Dim.Render(m.header),
 		m.input.View(),
 		m.noticeLine(),
 	}
@@ -154,7 +155,7 @@ func (m *model) rightLines(w int) []string {
 		for j, ln := range p.links {
 			if ln.line == i {
 				mk = m.mark(focused, j == p.linkAt)
-				if j == p.linkAt {
+				if j == p.linkAt && p.moved {
 					at = len(lines)
 				}
 			}
