@@ -1,11 +1,13 @@
 package browse
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/mattn/go-isatty"
@@ -88,15 +90,36 @@ func runBrowse(opts *Options, open func() (io.ReadWriteCloser, error)) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: errNoTerminal}
 	}
 	defer tty.Close()
-	d, header, err := openDomain(opts.Factory, coding.Pick{Release: opts.Release, Date: date})
-	if err != nil {
-		return err
+	// The first frame is drawn while the code book opens (the built-in
+	// sample takes a few hundred milliseconds to build). What opening
+	// says on stderr waits for the terminal to be given back.
+	var notices bytes.Buffer
+	of := &cmdutil.Factory{IO: iostreams.New(nil, io.Discard, &notices), DataDir: opts.Factory.DataDir, Getenv: opts.Factory.Getenv}
+	res := make(chan opened, 1)
+	go func() {
+		d, header, err := openDomain(of, coding.Pick{Release: opts.Release, Date: date})
+		res <- opened{d: d, header: header, err: err}
+	}()
+	var once sync.Once
+	var o opened
+	wait := func() opened {
+		once.Do(func() { o = <-res })
+		return o
 	}
-	defer d.cb.Close()
-	m := newModel(d, iostreams.TerminalStyles(tty), tty, header, opts.Query)
+	m := newModel(nil, iostreams.TerminalStyles(tty), tty, "", opts.Query)
+	m.opened = wait
 	p := tea.NewProgram(m, tea.WithInput(tty), tea.WithOutput(tty), tea.WithAltScreen())
-	if _, err := p.Run(); err != nil {
-		return fmt.Errorf("browse: %w", err)
+	_, runErr := p.Run()
+	wait()
+	opts.IO.ErrOut.Write(notices.Bytes())
+	if o.d != nil {
+		defer o.d.cb.Close()
+	}
+	if o.err != nil {
+		return o.err
+	}
+	if runErr != nil {
+		return fmt.Errorf("browse: %w", runErr)
 	}
 	return printTray(opts.IO.Out, m.Tray())
 }

@@ -243,3 +243,36 @@ func day(t testing.TB, s string) time.Time {
 	}
 	return d
 }
+
+// A keystroke never waits for a stale query: a search that a newer key
+// made stale before it ran is skipped, and a stale answer is dropped.
+func TestStaleSearch(t *testing.T) {
+	dr := sample(t, "")
+	dr.m.input.SetValue("diab")
+	first := dr.m.startSearch()
+	dr.m.input.SetValue("diabetes")
+	second := dr.m.startSearch()
+	if msg := first(); msg != nil {
+		t.Errorf("the stale search ran: %T", msg)
+	}
+	fresh := second()
+	dr.send(searchMsg{seq: 1, ans: searchAnswer{query: "diab", results: []result{{Code: "X"}}}})
+	if len(dr.m.results) != 0 {
+		t.Errorf("a stale answer was shown: %+v", dr.m.results)
+	}
+	dr.send(fresh)
+	if dr.m.shown != "diabetes" || len(dr.m.results) == 0 {
+		t.Errorf("the fresh answer was not shown: %q %d", dr.m.shown, len(dr.m.results))
+	}
+}
+
+// Keys typed faster than they are read arrive as one message; outside the
+// search line each rune is still its own key.
+func TestKeysInOneMessage(t *testing.T) {
+	dr := sample(t, "e119")
+	dr.keys("tab")
+	dr.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a/i10")})
+	if got := strings.Join(dr.m.Tray(), ","); got != "E11.9" || dr.m.input.Value() != "e119i10" {
+		t.Errorf("tray %q, search %q", got, dr.m.input.Value())
+	}
+}

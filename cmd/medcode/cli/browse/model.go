@@ -61,7 +61,10 @@ type link struct {
 }
 
 type model struct {
-	d      *domain
+	d *domain // nil until the code book is open
+	// opened waits for the code book browse opens while the first frame
+	// is drawn; nil when d was given.
+	opened func() opened
 	st     iostreams.Styles
 	clip   io.Writer // where OSC 52 goes: the terminal
 	header string    // releases answered from
@@ -101,8 +104,22 @@ func newModel(d *domain, st iostreams.Styles, clip io.Writer, header, query stri
 	return &model{d: d, st: st, clip: clip, header: header, width: 80, height: 24, input: in}
 }
 
-// Init starts the first search when browse was given a query.
+// opened is the code book, open, with the releases it answers from.
+type opened struct {
+	d      *domain
+	header string
+	err    error
+}
+
+type openedMsg opened
+
+// Init waits for the code book when it is still opening, and starts the
+// first search when browse was given a query.
 func (m *model) Init() tea.Cmd {
+	if m.d == nil && m.opened != nil {
+		wait := m.opened
+		return func() tea.Msg { return openedMsg(wait()) }
+	}
 	if m.input.Value() == "" {
 		return nil
 	}

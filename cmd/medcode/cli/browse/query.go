@@ -36,6 +36,10 @@ type (
 // already running is not waited for: its answer is dropped when it comes,
 // and one that has not started by then never runs.
 func (m *model) startSearch() tea.Cmd {
+	if m.d == nil {
+		m.busy = true // the search starts once the code book is open
+		return nil
+	}
 	m.seq++
 	seq, q := m.seq, m.input.Value()
 	m.d.latest.Store(seq)

@@ -25,6 +25,17 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.width, m.height = msg.Width, msg.Height
 		}
 		return m, nil
+	case openedMsg:
+		if msg.err != nil {
+			m.quit = true
+			return m, tea.Quit
+		}
+		m.d, m.header = msg.d, msg.header
+		if m.input.Value() == "" {
+			m.busy = false
+			return m, nil
+		}
+		return m, m.startSearch()
 	case searchMsg:
 		return m, m.applySearch(msg)
 	case detailMsg:
@@ -42,6 +53,20 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		m.status = ""
+		// Keys typed faster than they are read come as one message of
+		// several runes; outside the search line each is its own key.
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.focus != paneSearch {
+			var cmds []tea.Cmd
+			for i, r := range msg.Runes {
+				if m.focus == paneSearch {
+					rest := tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:]}
+					cmds = append(cmds, m.onKey(rest))
+					break
+				}
+				cmds = append(cmds, m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+			}
+			return m, tea.Batch(cmds...)
+		}
 		return m, m.onKey(msg)
 	}
 	return m, nil

@@ -66,6 +66,8 @@ func fit(s string, n int) string {
 
 func (m *model) noticeLine() string {
 	switch {
+	case m.d == nil:
+		return m.st.Dim.Render("opening the code book…")
 	case m.notice != "":
 		return m.st.Warn.Render(m.notice)
 	case m.busy:
