@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
@@ -108,7 +108,10 @@ func runBrowse(opts *Options, open func() (io.ReadWriteCloser, error)) error {
 	}
 	m := newModel(nil, iostreams.TerminalStyles(tty), tty, "", opts.Query)
 	m.opened = wait
-	p := tea.NewProgram(m, tea.WithInput(tty), tea.WithOutput(tty), tea.WithAltScreen())
+	// bubbletea v2 has no init-time terminal query (v1's stalled every
+	// medcode command on a pty that does not answer). The size is the
+	// terminal's; 80x24 is for an output that is not one.
+	p := tea.NewProgram(m, tea.WithInput(tty), tea.WithOutput(tty), tea.WithWindowSize(m.width, m.height))
 	_, runErr := p.Run()
 	wait()
 	opts.IO.ErrOut.Write(notices.Bytes())

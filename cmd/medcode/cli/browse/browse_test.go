@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
@@ -134,7 +134,7 @@ func TestResize(t *testing.T) {
 	dr := sample(t, "diabetes")
 	for _, sz := range []tea.WindowSizeMsg{{Width: 100, Height: 30}, {Width: 60, Height: 16}, {Width: 80, Height: 24}} {
 		dr.send(sz)
-		lines := strings.Split(dr.m.View(), "\n")
+		lines := strings.Split(dr.m.View().Content, "\n")
 		if len(lines) != sz.Height {
 			t.Errorf("%dx%d: %d lines", sz.Width, sz.Height, len(lines))
 		}
@@ -231,7 +231,7 @@ func TestRunOnTerminal(t *testing.T) {
 		t.Errorf("stdout got %q with an empty tray", out.String())
 	}
 	if !strings.Contains(tty.out.String(), "medcode browse") {
-		t.Errorf("nothing drawn on the terminal")
+		t.Errorf("nothing drawn on the terminal: %q", tty.out.String())
 	}
 }
 
@@ -271,8 +271,23 @@ func TestStaleSearch(t *testing.T) {
 func TestKeysInOneMessage(t *testing.T) {
 	dr := sample(t, "e119")
 	dr.keys("tab")
-	dr.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a/i10")})
+	dr.send(textKey("a/i10"))
 	if got := strings.Join(dr.m.Tray(), ","); got != "E11.9" || dr.m.input.Value() != "e119i10" {
 		t.Errorf("tray %q, search %q", got, dr.m.input.Value())
+	}
+}
+
+// A paste (bracketed, one message in bubbletea v2) goes into the search
+// line and searches; outside it, it is not taken for keys.
+func TestPaste(t *testing.T) {
+	dr := sample(t, "")
+	dr.send(tea.PasteMsg{Content: "e119"})
+	if dr.m.input.Value() != "e119" || len(dr.m.results) == 0 || dr.m.results[0].Code != "E11.9" {
+		t.Fatalf("search %q, %d results", dr.m.input.Value(), len(dr.m.results))
+	}
+	dr.keys("tab")
+	dr.send(tea.PasteMsg{Content: "a"})
+	if len(dr.m.tray) != 0 || dr.m.input.Value() != "e119" {
+		t.Errorf("tray %v, search %q", dr.m.Tray(), dr.m.input.Value())
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/google/go-cmp/cmp"
 
@@ -74,25 +74,26 @@ func (dr *driver) send(msg tea.Msg) {
 // for anything else, its runes one key at a time.
 func (dr *driver) keys(ks ...string) {
 	for _, k := range ks {
-		if t, ok := keyNames[k]; ok {
-			dr.send(tea.KeyMsg{Type: t})
+		if key, ok := keyNames[k]; ok {
+			dr.send(tea.KeyPressMsg(key))
 			continue
 		}
 		for _, r := range k {
-			dr.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+			dr.send(textKey(string(r)))
 		}
 	}
 }
 
-var keyNames = map[string]tea.KeyType{
-	"enter": tea.KeyEnter, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab, "esc": tea.KeyEsc,
-	"backspace": tea.KeyBackspace, "up": tea.KeyUp, "down": tea.KeyDown,
-	"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "ctrl+c": tea.KeyCtrlC,
+var keyNames = map[string]tea.Key{
+	"enter": {Code: tea.KeyEnter}, "tab": {Code: tea.KeyTab}, "shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift},
+	"esc": {Code: tea.KeyEscape}, "backspace": {Code: tea.KeyBackspace}, "up": {Code: tea.KeyUp},
+	"down": {Code: tea.KeyDown}, "pgup": {Code: tea.KeyPgUp}, "pgdown": {Code: tea.KeyPgDown},
+	"ctrl+c": {Code: 'c', Mod: tea.ModCtrl},
 }
 
 // frame is the screen as a terminal shows it without colours.
 func (dr *driver) frame() string {
-	lines := strings.Split(ansi.Strip(dr.m.View()), "\n")
+	lines := strings.Split(ansi.Strip(dr.m.View().Content), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}

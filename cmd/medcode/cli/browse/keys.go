@@ -1,6 +1,6 @@
 package browse
 
-import "github.com/charmbracelet/bubbles/key"
+import "charm.land/bubbles/v2/key"
 
 // keyMap is every key the browser answers; `?` lists them from here, so
 // the help cannot drift from what the keys do.

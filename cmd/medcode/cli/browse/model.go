@@ -3,9 +3,9 @@ package browse
 import (
 	"io"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
 	"github.com/medcode/medcode/coding/lookup"
@@ -98,10 +98,23 @@ func newModel(d *domain, st iostreams.Styles, clip io.Writer, header, query stri
 	in := textinput.New()
 	in.Prompt = "search: "
 	in.Placeholder = "words from the chart, or a code (e119, S72.001A)"
-	in.Cursor.SetMode(cursor.CursorStatic)
+	in.SetStyles(inputStyles(in.Styles()))
 	in.SetValue(query)
 	in.Focus()
 	return &model{d: d, st: st, clip: clip, header: header, width: 80, height: 24, input: in}
+}
+
+// inputStyles are the search line's: a cursor that does not blink, and
+// the prompt and text in the terminal's own colours whether the line has
+// the focus or not, as bubbles v1 drew them. The placeholder keeps its
+// grey. (textinput's styles are lipgloss v2's; medcode's own stay v1.)
+func inputStyles(s textinput.Styles) textinput.Styles {
+	s.Focused.Prompt = lipgloss.NewStyle()
+	s.Focused.Text = lipgloss.NewStyle()
+	s.Blurred = s.Focused
+	s.Cursor.Color = nil
+	s.Cursor.Blink = false
+	return s
 }
 
 // opened is the code book, open, with the releases it answers from.

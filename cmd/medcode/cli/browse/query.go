@@ -1,7 +1,7 @@
 package browse
 
 import (
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/medcode/medcode/codeset"
 	"github.com/medcode/medcode/coding/lookup"

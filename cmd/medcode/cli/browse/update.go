@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/aymanbagabas/go-osc52/v2"
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/show"
@@ -51,25 +51,40 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.report, m.trayErr = msg.report, msg.err
 		}
 		return m, nil
-	case tea.KeyMsg:
+	case tea.PasteMsg:
+		// A paste goes to the search line; elsewhere it is not keys.
 		m.status = ""
-		// Keys typed faster than they are read come as one message of
+		if m.focus != paneSearch {
+			return m, nil
+		}
+		return m, m.editSearch(msg)
+	case tea.KeyPressMsg:
+		m.status = ""
+		// Keys typed faster than they are read can come as one message of
 		// several runes; outside the search line each is its own key.
-		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.focus != paneSearch {
+		if runes := []rune(msg.Text); len(runes) > 1 && m.focus != paneSearch {
 			var cmds []tea.Cmd
-			for i, r := range msg.Runes {
+			for i, r := range runes {
 				if m.focus == paneSearch {
-					rest := tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:]}
-					cmds = append(cmds, m.onKey(rest))
+					cmds = append(cmds, m.onKey(textKey(string(runes[i:]))))
 					break
 				}
-				cmds = append(cmds, m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+				cmds = append(cmds, m.onKey(textKey(string(r))))
 			}
 			return m, tea.Batch(cmds...)
 		}
 		return m, m.onKey(msg)
 	}
 	return m, nil
+}
+
+// textKey is the key press that types text: one rune is that key, more
+// are an extended key carrying them all.
+func textKey(text string) tea.KeyPressMsg {
+	if r := []rune(text); len(r) == 1 {
+		return tea.KeyPressMsg{Code: r[0], Text: text}
+	}
+	return tea.KeyPressMsg{Code: tea.KeyExtended, Text: text}
 }
 
 func (m *model) applySearch(msg searchMsg) tea.Cmd {
@@ -166,7 +181,7 @@ func linksOf(lines []string, views []*lookup.CodeView) []link {
 	return out
 }
 
-func (m *model) onKey(k tea.KeyMsg) tea.Cmd {
+func (m *model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(k, keys.ForceQ) {
 		m.quit = true
 		return tea.Quit
@@ -226,7 +241,7 @@ func (m *model) setFocus(p pane) {
 	}
 }
 
-func (m *model) searchKey(k tea.KeyMsg) tea.Cmd {
+func (m *model) searchKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, keys.NextPane):
 		m.setFocus(paneResults)
@@ -234,10 +249,10 @@ func (m *model) searchKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.PrevPane):
 		m.setFocus(paneTray)
 		return nil
-	case k.Type == tea.KeyEsc:
+	case k.Code == tea.KeyEscape:
 		m.setFocus(paneResults)
 		return nil
-	case k.Type == tea.KeyEnter:
+	case k.Code == tea.KeyEnter:
 		if len(m.results) > 0 {
 			m.setFocus(paneRight)
 		}
@@ -245,9 +260,15 @@ func (m *model) searchKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Up, keys.Down, keys.PageUp, keys.PageDown):
 		return m.moveResults(k)
 	}
+	return m.editSearch(k)
+}
+
+// editSearch gives a key or a paste to the search line and searches
+// again when it changed what is there.
+func (m *model) editSearch(msg tea.Msg) tea.Cmd {
 	before := m.input.Value()
 	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(k)
+	m.input, cmd = m.input.Update(msg)
 	if m.input.Value() != before {
 		return tea.Batch(cmd, m.startSearch())
 	}
@@ -255,7 +276,7 @@ func (m *model) searchKey(k tea.KeyMsg) tea.Cmd {
 }
 
 // move handles the moving keys and Enter in the pane that has the focus.
-func (m *model) move(k tea.KeyMsg) tea.Cmd {
+func (m *model) move(k tea.KeyPressMsg) tea.Cmd {
 	switch m.focus {
 	case paneResults:
 		if key.Matches(k, keys.Open) {
@@ -283,7 +304,7 @@ func (m *model) move(k tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *model) moveResults(k tea.KeyMsg) tea.Cmd {
+func (m *model) moveResults(k tea.KeyPressMsg) tea.Cmd {
 	if len(m.results) == 0 {
 		return nil
 	}
@@ -296,7 +317,7 @@ func (m *model) moveResults(k tea.KeyMsg) tea.Cmd {
 }
 
 // step is how far a moving key moves in a list showing rows rows.
-func step(k tea.KeyMsg, rows int) int {
+func step(k tea.KeyPressMsg, rows int) int {
 	switch {
 	case key.Matches(k, keys.Up):
 		return -1
@@ -310,7 +331,7 @@ func step(k tea.KeyMsg, rows int) int {
 	return 0
 }
 
-func (m *model) moveRight(k tea.KeyMsg) tea.Cmd {
+func (m *model) moveRight(k tea.KeyPressMsg) tea.Cmd {
 	p := &m.right
 	rows := m.bodyRows() - 1
 	switch p.view {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
@@ -23,10 +24,17 @@ func (m *model) listRows() int { return max(m.bodyRows()/2, 1) }
 
 func (m *model) leftWidth() int { return clamp(m.width*9/20, 20, 60) }
 
-// View draws the whole screen, exactly width by height.
-func (m *model) View() string {
+// View draws the whole screen on the alternate screen.
+func (m *model) View() tea.View {
+	v := tea.NewView(m.screen())
+	v.AltScreen = true
+	return v
+}
+
+// screen is the whole screen, exactly width by height.
+func (m *model) screen() string {
 	w := m.width
-	m.input.Width = max(w-len(m.input.Prompt)-1, 1)
+	m.input.SetWidth(max(w-len(m.input.Prompt)-1, 1))
 	lines := []string{
 		m.st.Title.Render("medcode browse") + "  " + m.st.Dim.Render(m.header),
 		m.input.View(),
