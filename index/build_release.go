@@ -134,6 +134,11 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 					if err := copyBucket(tx, old.db, termBucket(book)); err != nil {
 						return err
 					}
+					if book == codeset.BookDiseases {
+						if err := copyBucket(tx, old.db, bucketAlpha); err != nil {
+							return err
+						}
+					}
 				}
 				continue
 			}
@@ -141,6 +146,11 @@ func buildRelease(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInf
 			n, dropped, err := writeTerms(tx, book, f.Index, codes)
 			if err != nil {
 				return err
+			}
+			if book == codeset.BookDiseases {
+				if err := writeAlpha(tx, f.Index); err != nil {
+					return err
+				}
 			}
 			termCounts[book] = n
 			if dropped > 0 {

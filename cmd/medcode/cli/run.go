@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/medcode/medcode/cmd/medcode/cli/changes"
+	"github.com/medcode/medcode/cmd/medcode/cli/browse"
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/info"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
@@ -93,6 +94,7 @@ command takes --json.
 	root.AddCommand(rules.NewCmdRules(f))
 	root.AddCommand(changes.NewCmdChanges(f))
 	root.AddCommand(man.NewCmdMan(f))
+	root.AddCommand(browse.NewCmdBrowse(f))
 	return root
 }
 
