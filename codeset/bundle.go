@@ -27,6 +27,7 @@ type File struct {
 	ProcNotes ProcNotes
 	PTP       *PTPTable
 	MUE       *MUETable
+	MCE       *MCETables
 }
 
 // Identify works out which year and release a recognised file is for, from
@@ -86,6 +87,13 @@ func Identify(src *Source, override *Release) (*File, error) {
 			return nil, fmt.Errorf("%s: cannot tell the NCCI quarter from the file name\nhint: name it with --release, e.g. --release ncci-2026-04", src.Path)
 		}
 		f.Release, f.Year = rel, rel.Year
+	case KindMCE:
+		// The version the release is named by comes last in the file:
+		// the tables are read now, once.
+		if err := f.Parse(); err != nil {
+			return nil, err
+		}
+		f.Release = MCERelease(f.MCE)
 	default:
 		return nil, fmt.Errorf("%s: unsupported kind %q", src.Path, src.Kind)
 	}
@@ -115,6 +123,11 @@ func (f *File) Parse() error {
 		f.ProcNotes, err = ParseProcNotes(rc, src.Path)
 	case KindPTP, KindMUE:
 		err = f.parseEdits(rc)
+	case KindMCE:
+		if f.MCE != nil {
+			return nil // read by Identify
+		}
+		f.MCE, err = ParseMCE(rc, src.Path)
 	case KindAddenda:
 		return nil
 	}
@@ -136,6 +149,8 @@ func (f *File) Parse() error {
 		f.Records = len(f.PTP.Edits)
 	case f.MUE != nil:
 		f.Records = len(f.MUE.Edits)
+	case f.MCE != nil:
+		f.Records = f.MCE.Rows
 	}
 	return nil
 }
@@ -178,7 +193,8 @@ type Bundle struct {
 	Extra       *File
 	Supplements map[Kind]*File
 	// Edits are the NCCI tables of an NCCI release: CMS splits one quarter
-	// over many files (practitioner and outpatient, f1 to f4, MUE).
+	// over many files (practitioner and outpatient, f1 to f4, MUE); or
+	// the MCE tables of an MCE release.
 	Edits    []*File
 	Warnings []string
 }
@@ -207,7 +223,7 @@ func Group(files []*File, existing []Release) ([]*Bundle, error) {
 			if err := b.addTable(f); err != nil {
 				return nil, err
 			}
-		case KindPTP, KindMUE:
+		case KindPTP, KindMUE, KindMCE:
 			id := f.Release.ID()
 			b := byRelease[id]
 			if b == nil {
@@ -303,7 +319,7 @@ func (b *Bundle) DropParsed() {
 
 // Drop lets go of the parsed content, keeping the file's description.
 func (f *File) Drop() {
-	f.Table, f.Tabular, f.Index, f.HCPCS, f.ProcNotes, f.PTP, f.MUE = nil, nil, nil, nil, nil, nil, nil
+	f.Table, f.Tabular, f.Index, f.HCPCS, f.ProcNotes, f.PTP, f.MUE, f.MCE = nil, nil, nil, nil, nil, nil, nil, nil
 }
 
 // YearMismatch is the warning for a supplement of another year than the

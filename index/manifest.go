@@ -38,7 +38,9 @@ type ReleaseInfo struct {
 	TermsByBook map[codeset.IndexBook]int `json:"index_terms_by_book,omitempty"`
 	PTPEdits    int                       `json:"ptp_edits,omitempty"`
 	MUEEdits    int                       `json:"mue_edits,omitempty"`
-	Warnings    []string                  `json:"warnings,omitempty"`
+	// MCERows counts the diagnosis rows of an MCE release (Codes its codes).
+	MCERows  int      `json:"mce_rows,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // SourceInfo is one official file a release was built from.
