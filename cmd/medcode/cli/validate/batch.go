@@ -2,6 +2,7 @@ package validate
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -124,7 +125,13 @@ func validateFile(cb *coding.Codebook, path, format string, cmap *claims.ColumnM
 		defer f.Close()
 		in = f
 	}
-	rd, err := claims.NewReader(in, source, format, cmap)
+	br := bufio.NewReaderSize(in, 64<<10)
+	if institutional(br) {
+		// An 837I interchange: its claims are institutional, and the
+		// MCE's inpatient edits run on them.
+		settings.Inpatient = true
+	}
+	rd, err := claims.NewReader(br, source, format, cmap)
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +142,15 @@ func validateFile(cb *coding.Codebook, path, format string, cmap *claims.ColumnM
 	})
 	prog.done()
 	return sum, err
+}
+
+// institutional reports whether a claim file is an X12 837I: its head
+// names the institutional implementation guide (005010X223) and not the
+// professional one.
+func institutional(br *bufio.Reader) bool {
+	head, _ := br.Peek(br.Size())
+	return bytes.HasPrefix(bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n"), []byte("ISA")) &&
+		bytes.Contains(head, []byte("005010X223")) && !bytes.Contains(head, []byte("005010X222"))
 }
 
 // writeSummary adds the totals to the output: as a last JSON line

@@ -75,8 +75,9 @@ the date of service, citing the MCE version:
   principal diagnosis  mce-manifestation, mce-external-cause; dx-duplicate
                        when a secondary repeats it
   principal, inpatient mce-unacceptable, mce-requires-sdx, mce-questionable:
-  claims only          they run with --inpatient (every claim given, or of
-                       the files); elsewhere the report says they did not run
+  claims only          they run on the claims of an X12 837I file, and with
+                       --inpatient (the --dx claim, or every claim of the
+                       files); elsewhere the report says they did not run
 Without a date of service, or on a date outside the tables' range, the MCE
 edits are reported not checked; an unknown age or sex makes the age or sex
 edits not checked. Where the MCE tables are in force they replace the
