@@ -2,7 +2,7 @@ package validate
 
 import (
 	"fmt"
-	"strings"
+	"math"
 	"time"
 
 	"github.com/medcode/medcode/coding/claims"
@@ -35,6 +35,7 @@ type mceDay struct {
 	rel    *index.ReleaseInfo
 	source string // "MCE v43.1"
 	ages   map[string]codeset.MCEAgeGroup
+	day    int32 // the date, as dayNumber counts
 }
 
 // mceDayFor decides whether the MCE edits run on a date: they need its
@@ -57,7 +58,7 @@ func (v *Validator) mceDayFor(dy *serviceDay, rel *index.ReleaseInfo, d time.Tim
 	if err != nil {
 		return err
 	}
-	m := &mceDay{rel: rel, source: "MCE " + rel.Release.Name, ages: map[string]codeset.MCEAgeGroup{}}
+	m := &mceDay{rel: rel, source: "MCE " + rel.Release.Name, ages: map[string]codeset.MCEAgeGroup{}, day: dayNumber(d)}
 	for _, g := range groups {
 		if !d.Before(g.From) && (g.To.IsZero() || !d.After(g.To)) {
 			m.ages[codeset.MCEAgeFlag(g.Group)] = g
@@ -71,89 +72,126 @@ func (v *Validator) mceDayFor(dy *serviceDay, rel *index.ReleaseInfo, d time.Tim
 var mceNotLoaded = Check{Rule: "mce", Checked: false,
 	Note: "no Medicare Code Editor tables loaded: the MCE edits were not checked (the built-in age-sex pack approximates its age and sex edits)"}
 
-// mceRow is one dated row of a code's MCE flags, with the findings it
-// raises whatever the patient, written once.
+// mceRow is one dated row of a code's MCE flags: a code's rows are kept
+// for the whole run, so they hold no pointers and the findings are
+// written when they fire, which is seldom.
 type mceRow struct {
-	codeset.MCERow
-	ageFlags []string
-	sex      string // "M" or "F": the code is for that sex only
-	// sexConflict, unspecified: any diagnosis; the others: the principal.
-	sexConflict, unspecified, manifestation, external *Finding
-	// Inpatient claims only.
-	unacceptable, requiresSDx, questionable *Finding
+	// from and to are the days the row is in force, as dayNumber counts.
+	from, to int32
+	flags    mceFlag
 }
 
-func (r *mceRow) inpatientOnly() bool {
-	return r.unacceptable != nil || r.requiresSDx != nil || r.questionable != nil
-}
+// mceFlag is a set of the flags medcode's MCE edits read.
+type mceFlag uint16
 
-// mceRows reads a code's MCE rows and writes their findings.
+const (
+	mceNewborn mceFlag = 1 << iota
+	mcePediatric
+	mceMaternity
+	mceAdult
+	mceMale
+	mceFemale
+	mceUnspecified
+	mceManifestation
+	mceExternal
+	mceUnacceptable // without reqsdx
+	mceRequiresSDx  // unacceptable, but not with a secondary diagnosis
+	mceQuestionable
+	mceAges      = mceNewborn | mcePediatric | mceMaternity | mceAdult
+	mceSexes     = mceMale | mceFemale
+	mceInpatient = mceUnacceptable | mceRequiresSDx | mceQuestionable
+)
+
+var mceFlagNames = map[string]mceFlag{codeset.MCENewborn: mceNewborn, codeset.MCEPediatric: mcePediatric, codeset.MCEMaternity: mceMaternity,
+	codeset.MCEAdult: mceAdult, codeset.MCEMale: mceMale, codeset.MCEFemale: mceFemale, codeset.MCEUnspecified: mceUnspecified,
+	codeset.MCEManifestation: mceManifestation, codeset.MCEExternalPDx: mceExternal, codeset.MCEUnacceptable: mceUnacceptable,
+	codeset.MCEQuestionable: mceQuestionable}
+
+// mceAgeFlags are the age flags in the order findings name them.
+var mceAgeFlags = []struct {
+	bit  mceFlag
+	name string
+}{{mceNewborn, codeset.MCENewborn}, {mcePediatric, codeset.MCEPediatric}, {mceMaternity, codeset.MCEMaternity}, {mceAdult, codeset.MCEAdult}}
+
+// mceRows reads a code's MCE rows.
 func (v *Validator) mceRows(rel *index.ReleaseInfo, rec *dxCode) ([]mceRow, error) {
 	rows, err := v.cb.Index().MCEDx(rel.ID, rec.code)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
-	src := "MCE " + rel.Release.Name
 	out := make([]mceRow, len(rows))
-	d := rec.dotted
 	for i, row := range rows {
 		r := &out[i]
-		r.MCERow = row
-		span := row.From.Format("2006-01-02") + " to "
-		if row.To.IsZero() {
-			span += "date"
-		} else {
-			span += row.To.Format("2006-01-02")
+		r.from, r.to = dayNumber(row.From), math.MaxInt32
+		if !row.To.IsZero() {
+			r.to = dayNumber(row.To)
 		}
-		cite := func(flag string) string {
-			return fmt.Sprintf("%s: %s flag of %s (row in force %s)", src, flag, d, span)
-		}
-		unacceptable := false
 		for _, f := range row.Flags {
-			switch f {
-			case codeset.MCENewborn, codeset.MCEPediatric, codeset.MCEMaternity, codeset.MCEAdult:
-				r.ageFlags = append(r.ageFlags, f)
-			case codeset.MCEMale, codeset.MCEFemale:
-				r.sex = strings.ToUpper(f[:1])
-				r.sexConflict = sealed(Finding{Rule: RuleMCESex, Severity: SeverityError, Codes: []string{d},
-					Message: fmt.Sprintf("%s is for %s patients only", d, f), Source: cite(f)})
-			case codeset.MCEUnspecified:
-				r.unspecified = sealed(Finding{Rule: RuleMCEUnspecified, Severity: SeverityWarning, Codes: []string{d},
-					Message: d + " is an unspecified code: report a more specific code when the record documents one", Source: cite(f)})
-			case codeset.MCEManifestation:
-				r.manifestation = sealed(Finding{Rule: RuleMCEManifestation, Severity: SeverityError, Codes: []string{d},
-					Message: d + " is a manifestation code and cannot be the principal diagnosis; sequence the underlying condition first", Source: cite(f)})
-			case codeset.MCEExternalPDx:
-				r.external = sealed(Finding{Rule: RuleMCEExternalCause, Severity: SeverityError, Codes: []string{d},
-					Message: d + " is an external cause code and cannot be the principal diagnosis", Source: cite(f)})
-			case codeset.MCEUnacceptable:
-				unacceptable = true
-			case codeset.MCEQuestionable:
-				r.questionable = sealed(Finding{Rule: RuleMCEQuestionable, Severity: SeverityWarning, Codes: []string{d},
-					Message: d + " as principal diagnosis is a questionable reason for an inpatient admission", Source: cite(f)})
-			}
+			r.flags |= mceFlagNames[f]
 		}
-		switch {
-		case unacceptable && row.Has(codeset.MCERequiresSDx):
-			r.requiresSDx = sealed(Finding{Rule: RuleMCERequiresSDx, Severity: SeverityError, Codes: []string{d},
-				Message: d + " is acceptable as principal diagnosis only with a secondary diagnosis, and the claim has none", Source: cite(codeset.MCERequiresSDx)})
-		case unacceptable:
-			r.unacceptable = sealed(Finding{Rule: RuleMCEUnacceptable, Severity: SeverityError, Codes: []string{d},
-				Message: d + " is unacceptable as the principal diagnosis of an inpatient claim", Source: cite(codeset.MCEUnacceptable)})
+		if r.flags&mceUnacceptable != 0 && row.Has(codeset.MCERequiresSDx) {
+			r.flags = r.flags&^mceUnacceptable | mceRequiresSDx
 		}
 	}
 	return out, nil
 }
 
-// mceOn is the row of a code in force on a date, nil when none is.
-func (d *dxCode) mceOn(date time.Time) *mceRow {
+// mceFinding is the finding a flag of a code's row raises.
+func mceFinding(m *mceDay, d *dxCode, r *mceRow, bit mceFlag) Finding {
+	c := d.dotted
+	span := dayString(r.from) + " to date"
+	if r.to != math.MaxInt32 {
+		span = dayString(r.from) + " to " + dayString(r.to)
+	}
+	cite := func(flag string) string {
+		return m.source + ": " + flag + " flag of " + c + " (row in force " + span + ")"
+	}
+	f := Finding{Codes: []string{c}, Severity: SeverityError}
+	switch bit {
+	case mceMale, mceFemale:
+		sex := codeset.MCEMale
+		if bit == mceFemale {
+			sex = codeset.MCEFemale
+		}
+		f.Rule, f.Message, f.Source = RuleMCESex, c+" is for "+sex+" patients only", cite(sex)
+	case mceUnspecified:
+		f.Rule, f.Severity, f.Source = RuleMCEUnspecified, SeverityWarning, cite(codeset.MCEUnspecified)
+		f.Message = c + " is an unspecified code: report a more specific code when the record documents one"
+	case mceManifestation:
+		f.Rule, f.Source = RuleMCEManifestation, cite(codeset.MCEManifestation)
+		f.Message = c + " is a manifestation code and cannot be the principal diagnosis; sequence the underlying condition first"
+	case mceExternal:
+		f.Rule, f.Source = RuleMCEExternalCause, cite(codeset.MCEExternalPDx)
+		f.Message = c + " is an external cause code and cannot be the principal diagnosis"
+	case mceUnacceptable:
+		f.Rule, f.Source = RuleMCEUnacceptable, cite(codeset.MCEUnacceptable)
+		f.Message = c + " is unacceptable as the principal diagnosis of an inpatient claim"
+	case mceRequiresSDx:
+		f.Rule, f.Source = RuleMCERequiresSDx, cite(codeset.MCERequiresSDx)
+		f.Message = c + " is acceptable as principal diagnosis only with a secondary diagnosis, and the claim has none"
+	case mceQuestionable:
+		f.Rule, f.Severity, f.Source = RuleMCEQuestionable, SeverityWarning, cite(codeset.MCEQuestionable)
+		f.Message = c + " as principal diagnosis is a questionable reason for an inpatient admission"
+	}
+	return f
+}
+
+func dayString(day int32) string { return time.Unix(int64(day)*86400, 0).UTC().Format("2006-01-02") }
+
+// mceOn is the row of a code in force on a day (a dayNumber), nil when
+// none is.
+func (d *dxCode) mceOn(day int32) *mceRow {
 	for i := range d.mce {
-		if d.mce[i].InForce(date) {
-			return &d.mce[i]
+		if r := &d.mce[i]; r.from <= day && day <= r.to {
+			return r
 		}
 	}
 	return nil
 }
+
+// dayNumber counts the days since 1970-01-01: a claim's date is compared
+// with every row of its codes, and integers compare fastest.
+func dayNumber(t time.Time) int32 { return int32(t.Unix() / 86400) }
 
 // mce applies the MCE edits of the tables in force on the claim's date, or
 // says why they did not run.
@@ -181,53 +219,54 @@ func (v *Validator) mce(rep *Report, c *claims.Claim, dy *serviceDay, dxs []*dxC
 		if d == nil {
 			continue
 		}
-		row := d.mceOn(c.Date)
+		row := d.mceOn(m.day)
 		if row == nil {
 			continue
 		}
-		for _, f := range row.ageFlags {
-			g, ok := m.ages[f]
+		if row.flags&mceAges != 0 {
+			for _, a := range mceAgeFlags {
+				g, ok := m.ages[a.name]
+				switch {
+				case row.flags&a.bit == 0 || !ok:
+				case c.Age == nil:
+					noAge = true
+				case *c.Age < g.Min || *c.Age > g.Max:
+					rep.add(Finding{Rule: RuleMCEAge, Severity: SeverityError, Codes: []string{d.dotted},
+						Message: fmt.Sprintf("%s is a %s code, for ages %d to %d; the patient is %d", d.dotted, a.name, g.Min, g.Max, *c.Age),
+						Source:  fmt.Sprintf("%s: %s flag of %s; %s age range %d-%d in force on %s", m.source, a.name, d.dotted, g.Group, g.Min, g.Max, dy.date)})
+				}
+			}
+		}
+		if sex := row.flags & mceSexes; sex != 0 {
 			switch {
-			case !ok:
-			case c.Age == nil:
-				noAge = true
-			case *c.Age < g.Min || *c.Age > g.Max:
-				rep.add(Finding{Rule: RuleMCEAge, Severity: SeverityError, Codes: []string{d.dotted},
-					Message: fmt.Sprintf("%s is a %s code, for ages %d to %d; the patient is %d", d.dotted, f, g.Min, g.Max, *c.Age),
-					Source:  fmt.Sprintf("%s: %s flag of %s; %s age range %d-%d in force on %s", m.source, f, d.dotted, g.Group, g.Min, g.Max, dy.date)})
-			}
-		}
-		if row.sex != "" {
-			if c.Sex == "" {
+			case c.Sex == "":
 				noSex = true
-			} else if c.Sex != row.sex {
-				rep.add(*row.sexConflict)
+			case sex == mceMale && c.Sex != "M", sex == mceFemale && c.Sex != "F":
+				rep.add(mceFinding(m, d, row, sex))
 			}
 		}
-		if row.unspecified != nil {
-			rep.add(*row.unspecified)
+		if row.flags&mceUnspecified != 0 {
+			rep.add(mceFinding(m, d, row, mceUnspecified))
 		}
 		if i != 0 {
 			continue
 		}
-		if row.manifestation != nil {
-			rep.add(*row.manifestation)
+		for _, bit := range []mceFlag{mceManifestation, mceExternal} {
+			if row.flags&bit != 0 {
+				rep.add(mceFinding(m, d, row, bit))
+			}
 		}
-		if row.external != nil {
-			rep.add(*row.external)
+		if row.flags&mceInpatient == 0 {
+			continue
 		}
-		if row.inpatientOnly() && !v.settings.Inpatient {
+		if !v.settings.Inpatient {
 			notInpatient = true
 			continue
 		}
-		if row.unacceptable != nil {
-			rep.add(*row.unacceptable)
-		}
-		if row.requiresSDx != nil && secondaries == 0 {
-			rep.add(*row.requiresSDx)
-		}
-		if row.questionable != nil {
-			rep.add(*row.questionable)
+		for _, bit := range []mceFlag{mceUnacceptable, mceRequiresSDx, mceQuestionable} {
+			if row.flags&bit != 0 && (bit != mceRequiresSDx || secondaries == 0) {
+				rep.add(mceFinding(m, d, row, bit))
+			}
 		}
 	}
 	if noAge {
