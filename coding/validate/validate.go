@@ -108,6 +108,9 @@ func (v *Validator) Check(rep *Report, c *claims.Claim) error {
 	}
 	if t.icd != nil {
 		v.dxPairs(rep, t, dxs, dy.mce != nil)
+		if dy.noNotes && len(c.Dx) > 0 {
+			rep.Checks = append(rep.Checks, noNotes)
+		}
 	}
 	v.mce(rep, c, dy, dxs)
 	pxs := scratch(&v.pxBuf, len(c.Px))
@@ -230,6 +233,10 @@ func (v *Validator) dxPairs(rep *Report, t *localTable, dxs []*dxCode, mce bool)
 		}
 	}
 }
+
+// noNotes: the note edits need the Tabular List.
+var noNotes = Check{Rule: "notes", Checked: false,
+	Note: "no Tabular List loaded for the ICD-10-CM release: Excludes1, Excludes2, code-first and use-additional notes were not checked"}
 
 // duplicate is the finding of a diagnosis listed again at position i,
 // first at position first (0-based). A repeat of the principal is also

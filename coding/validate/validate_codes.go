@@ -43,6 +43,8 @@ type serviceDay struct {
 	date, hcpLate string
 	// pxLate says no loaded HCPCS release covers the date.
 	pxLate *Finding
+	// noNotes says the ICD-10-CM release has no Tabular notes loaded.
+	noNotes bool
 	// mce is set when the MCE edits run on the date; mceCheck says
 	// whether they do, and why not.
 	mce      *mceDay
@@ -208,6 +210,7 @@ func (v *Validator) day(d time.Time) (*serviceDay, error) {
 	if icd := rs.icd; icd != nil && !d.IsZero() && !icd.Release.Covers(d) {
 		dy.icdLate = sealed(Finding{Rule: "dx-release", Severity: SeverityWarning, Message: fmt.Sprintf("no loaded ICD-10-CM release covers %s; checked against %s", d.Format("2006-01-02"), icd.Release)})
 	}
+	dy.noNotes = rs.icd != nil && rs.icd.Notes == 0
 	if hcp := rs.hcp; hcp != nil && !d.IsZero() && !hcp.Release.Covers(d) {
 		dy.pxLate = sealed(Finding{Rule: "px-release", Severity: SeverityWarning, Message: fmt.Sprintf("no loaded HCPCS release covers %s; checked against %s", d.Format("2006-01-02"), hcp.Release)})
 	}

@@ -113,6 +113,7 @@ func TestMCEEdits(t *testing.T) {
 		{"manifestation from the table", outpatient, claims.Claim{Dx: []string{"F02.80", "G30.9"}, Date: day(2025, 11, 1), Age: ageOf(80)}, []string{"mce-manifestation:F02.80"}, []string{"manifestation-principal"}, ""},
 		{"no date", outpatient, claims.Claim{Dx: []string{"O80"}, Age: ageOf(80)}, nil, []string{"mce-age"}, "mce"},
 		{"after the tables' last day", outpatient, claims.Claim{Dx: []string{"O80"}, Date: day(2026, 10, 1), Age: ageOf(80)}, nil, []string{"mce-age"}, "mce"},
+		{"no Tabular List loaded", outpatient, claims.Claim{Dx: []string{"E11.9", "E10.9"}, Date: day(2025, 11, 1), Age: ageOf(50)}, nil, []string{"excludes1"}, "notes"},
 		{"before ICD-10-CM", outpatient, claims.Claim{Dx: []string{"O80"}, Date: day(2014, 1, 1), Age: ageOf(80)}, nil, []string{"mce-age"}, "mce"},
 	}
 	for _, tc := range tests {
