@@ -33,6 +33,7 @@ type File struct {
 	// Conversion is CDC's conversion table, a supplement of the release
 	// of its year.
 	Conversion *ConversionTable
+	MCE        *MCETables
 }
 
 // Identify works out which year and release a recognised file is for, from
@@ -94,6 +95,13 @@ func Identify(src *Source, override *Release) (*File, error) {
 			return nil, fmt.Errorf("%s: cannot tell the NCCI quarter from the file name\nhint: name it with --release, e.g. --release ncci-2026-04", src.Path)
 		}
 		f.Release, f.Year = rel, rel.Year
+	case KindMCE:
+		// The version the release is named by comes last in the file:
+		// the tables are read now, once.
+		if err := f.Parse(); err != nil {
+			return nil, err
+		}
+		f.Release = MCERelease(f.MCE)
 	default:
 		return nil, fmt.Errorf("%s: unsupported kind %q", src.Path, src.Kind)
 	}
@@ -133,6 +141,11 @@ func (f *File) ParseCounting(read func(n int)) error {
 		err = f.parseEdits(rc)
 	case KindConversion:
 		err = f.parseConversion(rc)
+	case KindMCE:
+		if f.MCE != nil {
+			return nil // read by Identify
+		}
+		f.MCE, err = ParseMCE(rc, src.Path)
 	case KindAddenda:
 		return nil
 	}
@@ -156,6 +169,8 @@ func (f *File) ParseCounting(read func(n int)) error {
 		f.Records = len(f.MUE.Edits)
 	case f.Conversion != nil:
 		f.Records = len(f.Conversion.Rows)
+	case f.MCE != nil:
+		f.Records = f.MCE.Rows
 	}
 	return nil
 }
@@ -198,7 +213,8 @@ type Bundle struct {
 	Extra       *File
 	Supplements map[Kind]*File
 	// Edits are the NCCI tables of an NCCI release: CMS splits one quarter
-	// over many files (practitioner and outpatient, f1 to f4, MUE).
+	// over many files (practitioner and outpatient, f1 to f4, MUE); or
+	// the MCE tables of an MCE release.
 	Edits    []*File
 	Warnings []string
 }
@@ -227,7 +243,7 @@ func Group(files []*File, existing []Release) ([]*Bundle, error) {
 			if err := b.addTable(f); err != nil {
 				return nil, err
 			}
-		case KindPTP, KindMUE:
+		case KindPTP, KindMUE, KindMCE:
 			id := f.Release.ID()
 			b := byRelease[id]
 			if b == nil {
@@ -327,7 +343,7 @@ func (b *Bundle) DropParsed() {
 
 // Drop lets go of the parsed content, keeping the file's description.
 func (f *File) Drop() {
-	f.Table, f.Tabular, f.Index, f.HCPCS, f.ProcNotes, f.PTP, f.MUE, f.Conversion = nil, nil, nil, nil, nil, nil, nil, nil
+	f.Table, f.Tabular, f.Index, f.HCPCS, f.ProcNotes, f.PTP, f.MUE, f.Conversion, f.MCE = nil, nil, nil, nil, nil, nil, nil, nil, nil
 }
 
 // YearMismatch is the warning for a supplement of another year than the

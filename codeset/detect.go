@@ -33,6 +33,7 @@ const (
 	// KindConversion is CDC's ICD-10-CM conversion table (new code to
 	// previous code since FY2016).
 	KindConversion Kind = "icd10cm-conversion"
+	KindMCE       Kind = "cms-mce"
 )
 
 // Describe is the human name of a kind, for load reports.
@@ -64,6 +65,8 @@ func (k Kind) Describe() string {
 		return "NCCI medically unlikely edits"
 	case KindConversion:
 		return "ICD-10-CM conversion table"
+	case KindMCE:
+		return "Medicare Code Editor edit tables"
 	}
 	return string(k)
 }
@@ -75,6 +78,8 @@ func (k Kind) System() System {
 		return HCPCS
 	case KindPTP, KindMUE:
 		return NCCI
+	case KindMCE:
+		return MCE
 	}
 	return ICD10CM
 }
@@ -274,6 +279,17 @@ func scanZip(path string) ([]*Source, []Skipped, error) {
 		}
 		name := m.Name
 		open := func() (io.ReadCloser, error) { return openZipMember(path, name) }
+		if isZip(head) && !isOfficeFile(name) {
+			// CMS publishes the MCE as a zip holding the jar (itself a
+			// zip) whose member is the edit tables: one level down is
+			// looked into.
+			in, sk, err := scanNested(path, name)
+			if err != nil {
+				return nil, nil, err
+			}
+			out, skipped = append(out, in...), append(skipped, sk...)
+			continue
+		}
 		if isZip(head) && isOfficeFile(name) {
 			// CMS ships each NCCI table as text and xlsx in one zip; the
 			// spreadsheet is read whole, as a zip of its own.
@@ -320,6 +336,64 @@ func checkZipMember(m *zip.File) error {
 		return fmt.Errorf("refused: the member inflates %d-fold to %d bytes, which no official file does (a zip bomb?)", size/max(packed, 1), size)
 	}
 	return nil
+}
+
+// scanNested recognises the members of an archive inside an archive
+// (outer!inner!member). It does not look further down.
+func scanNested(path, name string) ([]*Source, []Skipped, error) {
+	display := path + "!" + name
+	b, err := zipMemberBytes(path, name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", display, err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, []Skipped{{Path: display, Reason: "not a readable zip archive"}}, nil
+	}
+	var out []*Source
+	var skipped []Skipped
+	members := append([]*zip.File(nil), zr.File...)
+	sort.Slice(members, func(i, j int) bool { return members[i].Name < members[j].Name })
+	for _, m := range members {
+		if m.FileInfo().IsDir() {
+			continue
+		}
+		inner := display + "!" + m.Name
+		if err := checkZipMember(m); err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", inner, err)
+		}
+		head, err := zipHead(m)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", inner, err)
+		}
+		k, ok := Sniff(head)
+		if !ok {
+			// A jar holds class files by the hundred: only what could be
+			// a table is worth a line of the report.
+			if !strings.HasSuffix(m.Name, ".class") && !strings.HasPrefix(m.Name, "META-INF/") {
+				skipped = append(skipped, Skipped{Path: inner, Reason: skipReason(m.Name, head)})
+			}
+			continue
+		}
+		memberName := m.Name
+		open := func() (io.ReadCloser, error) {
+			b, err := zipMemberBytes(path, name)
+			if err != nil {
+				return nil, err
+			}
+			zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				return nil, err
+			}
+			return zr.Open(memberName)
+		}
+		src := &Source{Path: inner, Kind: k, Size: int64(m.UncompressedSize64), HeadYear: headYear(k, head), open: open}
+		if y, mon := headMonth(k, head); mon != 0 {
+			src.HeadYear, src.HeadMonth = y, mon
+		}
+		out = append(out, src)
+	}
+	return out, skipped, nil
 }
 
 func zipHead(m *zip.File) ([]byte, error) {
@@ -393,6 +467,8 @@ func zipMemberBytes(path, name string) ([]byte, error) {
 // Sniff recognises an official file from its first bytes.
 func Sniff(head []byte) (Kind, bool) {
 	switch {
+	case SniffMCE(head):
+		return KindMCE, true
 	case SniffTabular(head):
 		return KindTabular, true
 	case bytes.Contains(head, []byte("<ICD10CM.index")):

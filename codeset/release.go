@@ -21,6 +21,11 @@ type Release struct {
 	Year int `json:"year"`
 	// Month is the month an update takes effect in, 0 for a base release.
 	Month int `json:"month,omitempty"`
+	// First and Last are the dates of service of a release whose file
+	// states them (the MCE tables); zero for the others, whose dates
+	// follow from the year.
+	First time.Time `json:"first,omitzero"`
+	Last  time.Time `json:"last,omitzero"`
 }
 
 // ID is the key used for the release everywhere ("icd10cm-2026").
@@ -40,12 +45,17 @@ func (r Release) String() string {
 		return fmt.Sprintf("HCPCS %d %s update", r.Year, time.Month(r.Month))
 	case NCCI:
 		return fmt.Sprintf("NCCI edits %d Q%d", r.Year, (max(r.Month, 1)-1)/3+1)
+	case MCE:
+		return "MCE edit tables, " + r.Name
 	}
 	return r.ID()
 }
 
 // Effective is the first date of service the release applies to.
 func (r Release) Effective() time.Time {
+	if !r.First.IsZero() {
+		return r.First
+	}
 	switch r.System {
 	case ICD10CM:
 		if r.Month == 0 {
@@ -68,6 +78,9 @@ func (r Release) Effective() time.Time {
 // Through is the last date of service the release could apply to; a later
 // update of the same year takes over from its own effective date.
 func (r Release) Through() time.Time {
+	if !r.Last.IsZero() {
+		return r.Last
+	}
 	if r.System == ICD10CM {
 		return time.Date(r.Year, time.September, 30, 0, 0, 0, 0, time.UTC)
 	}

@@ -10,4 +10,7 @@ const (
 	// NCCI holds the CMS edit tables (procedure-to-procedure pairs and
 	// medically unlikely edits), published quarterly.
 	NCCI System = "ncci"
+	// MCE holds the Medicare Code Editor's diagnosis edit tables, one
+	// version serving the dates its rows span.
+	MCE System = "mce"
 )

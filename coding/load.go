@@ -146,6 +146,9 @@ func describeFiles(files []*codeset.File, bundles []*codeset.Bundle) []LoadedFil
 		for _, f := range b.Supplements {
 			used[f] = append(used[f], b.Release.ID())
 		}
+		for _, f := range b.Edits {
+			used[f] = append(used[f], b.Release.ID())
+		}
 	}
 	out := make([]LoadedFile, 0, len(files))
 	for _, f := range files {

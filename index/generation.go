@@ -156,8 +156,13 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 		}
 		report(Progress{Stage: "store " + id})
 		build1 := buildRelease
-		if b.Release.System == codeset.NCCI {
+		switch b.Release.System {
+		case codeset.NCCI:
 			build1 = buildNCCI
+		case codeset.MCE:
+			build1 = func(dir string, b *codeset.Bundle, _ *store, _ *ReleaseInfo) (*ReleaseInfo, error) {
+				return buildMCE(dir, b)
+			}
 		}
 		info, err := build1(filepath.Join(build, id), b, oldStore, oldInfo)
 		if oldStore != nil {
@@ -176,7 +181,7 @@ func Load(dataDir string, bundles []*codeset.Bundle, opts LoadOptions) (res *Loa
 		}
 		runtime.GC()
 		// Edit tables are looked up by code pair, never searched as text.
-		if b.Release.System != codeset.NCCI {
+		if b.Release.System != codeset.NCCI && b.Release.System != codeset.MCE {
 			err = buildText(filepath.Join(build, id, textDir), filepath.Join(build, id, "codes.db"), func(stage string, done, total int) {
 				report(Progress{Stage: stage + " " + id, Done: done, Total: total})
 			})

@@ -39,7 +39,14 @@ type ReleaseInfo struct {
 	TermsByBook map[codeset.IndexBook]int `json:"index_terms_by_book,omitempty"`
 	PTPEdits    int                       `json:"ptp_edits,omitempty"`
 	MUEEdits    int                       `json:"mue_edits,omitempty"`
-	Warnings    []string                  `json:"warnings,omitempty"`
+	// PTPBySetting and MUEBySetting count the edits of each setting
+	// ("practitioner", "outpatient", "dme"; "" for an MUE table that
+	// names none, which applies to all).
+	PTPBySetting map[string]int `json:"ptp_edits_by_setting,omitempty"`
+	MUEBySetting map[string]int `json:"mue_edits_by_setting,omitempty"`
+	// MCERows counts the diagnosis rows of an MCE release (Codes its codes).
+	MCERows  int      `json:"mce_rows,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 	// Files are the files the load wrote for the release, each with its
 	// size and checksum, so a damaged copy is told from the one written.
 	Files []StoredFile `json:"files,omitempty"`
@@ -100,6 +107,24 @@ func writeFileSync(path string, b []byte) error {
 		return err
 	}
 	return f.Close()
+}
+
+// PTPRows counts the procedure-to-procedure edits of a setting. An index
+// loaded before the counts were kept by setting answers with them all.
+func (r *ReleaseInfo) PTPRows(setting string) int {
+	if r.PTPBySetting == nil {
+		return r.PTPEdits
+	}
+	return r.PTPBySetting[setting]
+}
+
+// MUERows counts the MUE edits that apply to a setting: its own and those
+// of a table that names none.
+func (r *ReleaseInfo) MUERows(setting string) int {
+	if r.MUEBySetting == nil {
+		return r.MUEEdits
+	}
+	return r.MUEBySetting[setting] + r.MUEBySetting[""]
 }
 
 // Release finds a loaded release by ID.

@@ -3,7 +3,9 @@ package index
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -26,6 +28,8 @@ type PTPRow struct {
 	Deleted   time.Time `json:"deleted,omitzero"`
 	Modifier  int       `json:"modifier"`
 	Rationale string    `json:"rationale,omitempty"`
+	// Src is the file the row came from, without its extension.
+	Src string `json:"src,omitempty"`
 }
 
 // Applies reports whether the edit is in force on a date of service; with
@@ -46,10 +50,13 @@ type MUERow struct {
 	Indicator int    `json:"indicator"`
 	Meaning   string `json:"meaning,omitempty"`
 	Rationale string `json:"rationale,omitempty"`
+	Src       string `json:"src,omitempty"`
 }
 
-// buildNCCI writes an NCCI release: the PTP and MUE tables of the bundle,
-// and whichever of the two it lacks from the release as loaded before.
+// buildNCCI writes an NCCI release. CMS splits a quarter over many files
+// (f1 to f4 of each setting, an MUE table a setting): the rows of the
+// files this load brings replace the rows loaded before from the same
+// files, and the rows of every other file loaded before are kept.
 func buildNCCI(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInfo) (*ReleaseInfo, error) {
 	db, info, err := createRelease(dir, b.Release)
 	if err != nil {
@@ -59,31 +66,71 @@ func buildNCCI(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInfo) 
 	rel := b.Release
 	ptp := map[string][]PTPRow{}
 	mue := map[string][]MUERow{}
-	var hasPTP, hasMUE bool
+	fresh := map[string]bool{} // the files of this load, by stem
+	loads := map[codeset.Kind]bool{}
 	for _, f := range b.Edits {
-		info.Sources = append(info.Sources, SourceInfo{Kind: f.Source.Kind, File: f.Source.Path, Year: f.Year, Records: f.Records})
-		if t := f.PTP; t != nil {
-			hasPTP = true
-			for _, e := range t.Edits {
-				k := e.Column1 + "|" + e.Column2
-				ptp[k] = append(ptp[k], PTPRow{Setting: t.Setting, Column1: e.Column1, Column2: e.Column2, Effective: e.Effective, Deleted: e.Deleted, Modifier: e.Modifier, Rationale: e.Rationale})
-			}
+		fresh[fileStem(f.Source.Path)] = true
+		loads[f.Source.Kind] = true
+	}
+	// A row stored without its file (an older index) cannot be told
+	// apart: it goes when a file of its kind is loaded, as it used to.
+	keep := func(kind codeset.Kind, src string) bool {
+		if src == "" {
+			return !loads[kind]
 		}
-		if t := f.MUE; t != nil {
-			hasMUE = true
-			for _, e := range t.Edits {
-				mue[e.Code] = append(mue[e.Code], MUERow{Service: t.Service, Code: e.Code, Value: e.Value, Indicator: e.Indicator, Meaning: e.IndicatorText, Rationale: e.Rationale})
+		return !fresh[src]
+	}
+	if old != nil {
+		if err := eachRow(old, bucketPTP, func(r PTPRow) {
+			if keep(codeset.KindPTP, r.Src) {
+				k := r.Column1 + "|" + r.Column2
+				ptp[k] = append(ptp[k], r)
 			}
+		}); err != nil {
+			return nil, err
+		}
+		if err := eachRow(old, bucketMUE, func(r MUERow) {
+			if keep(codeset.KindMUE, r.Src) {
+				mue[r.Code] = append(mue[r.Code], r)
+			}
+		}); err != nil {
+			return nil, err
 		}
 	}
 	if oldInfo != nil {
 		for _, s := range oldInfo.Sources {
-			if s.Kind == codeset.KindPTP && !hasPTP || s.Kind == codeset.KindMUE && !hasMUE {
+			if !fresh[fileStem(s.File)] && (len(ptp) > 0 || s.Kind != codeset.KindPTP) && (len(mue) > 0 || s.Kind != codeset.KindMUE) {
 				info.Sources = append(info.Sources, s)
 			}
 		}
 	}
+	for _, f := range b.Edits {
+		info.Sources = append(info.Sources, SourceInfo{Kind: f.Source.Kind, File: f.Source.Path, Year: f.Year, Records: f.Records})
+		src := fileStem(f.Source.Path)
+		if t := f.PTP; t != nil {
+			for _, e := range t.Edits {
+				k := e.Column1 + "|" + e.Column2
+				ptp[k] = append(ptp[k], PTPRow{Setting: t.Setting, Column1: e.Column1, Column2: e.Column2, Effective: e.Effective, Deleted: e.Deleted, Modifier: e.Modifier, Rationale: e.Rationale, Src: src})
+			}
+		}
+		if t := f.MUE; t != nil {
+			for _, e := range t.Edits {
+				mue[e.Code] = append(mue[e.Code], MUERow{Service: t.Service, Code: e.Code, Value: e.Value, Indicator: e.Indicator, Meaning: e.IndicatorText, Rationale: e.Rationale, Src: src})
+			}
+		}
+	}
 	sort.Slice(info.Sources, func(i, j int) bool { return info.Sources[i].File < info.Sources[j].File })
+	info.PTPBySetting, info.MUEBySetting = map[string]int{}, map[string]int{}
+	for _, rows := range ptp {
+		for _, r := range rows {
+			info.PTPBySetting[r.Setting]++
+		}
+	}
+	for _, rows := range mue {
+		for _, r := range rows {
+			info.MUEBySetting[r.Service]++
+		}
+	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucket(bucketMeta)
 		if err != nil {
@@ -92,32 +139,45 @@ func buildNCCI(dir string, b *codeset.Bundle, old *store, oldInfo *ReleaseInfo) 
 		if err := putJSON(meta, keyRelease, rel); err != nil {
 			return err
 		}
-		if hasPTP {
-			if info.PTPEdits, err = writeRows(tx, bucketPTP, ptp); err != nil {
-				return err
-			}
-		} else if old != nil {
-			if err := copyBucket(tx, old.db, bucketPTP); err != nil {
-				return err
-			}
-			info.PTPEdits = oldInfo.PTPEdits
+		if info.PTPEdits, err = writeRows(tx, bucketPTP, ptp); err != nil {
+			return err
 		}
-		if hasMUE {
-			if info.MUEEdits, err = writeRows(tx, bucketMUE, mue); err != nil {
-				return err
-			}
-		} else if old != nil {
-			if err := copyBucket(tx, old.db, bucketMUE); err != nil {
-				return err
-			}
-			info.MUEEdits = oldInfo.MUEEdits
-		}
-		return nil
+		info.MUEEdits, err = writeRows(tx, bucketMUE, mue)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return info, db.Sync()
+}
+
+// fileStem names an edit file without its folder, archive or extension,
+// so that a table's text and xlsx forms, or a zip and its member, are one.
+func fileStem(p string) string {
+	if i := strings.LastIndexAny(p, "/\\!"); i >= 0 {
+		p = p[i+1:]
+	}
+	return strings.TrimSuffix(p, filepath.Ext(p))
+}
+
+// eachRow calls fn with every row stored in a bucket of rows by key.
+func eachRow[T any](s *store, bucket []byte, fn func(T)) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(_, v []byte) error {
+			var rows []T
+			if err := json.Unmarshal(v, &rows); err != nil {
+				return err
+			}
+			for _, r := range rows {
+				fn(r)
+			}
+			return nil
+		})
+	})
 }
 
 func writeRows[T any](tx *bolt.Tx, name []byte, rows map[string][]T) (int, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"runtime"
 	"slices"
 	"sort"
@@ -34,6 +35,9 @@ type Result struct {
 	Warnings int                `json:"warnings"`
 	Infos    int                `json:"infos"`
 	Findings []validate.Finding `json:"findings"`
+	// NotChecked names the edits that did not run on the claim (their
+	// rule ids; the summary's not_checked says why).
+	NotChecked []string `json:"not_checked,omitempty"`
 
 	checks []validate.Check
 }
@@ -47,14 +51,17 @@ type Summary struct {
 	Unreadable   int            `json:"unreadable"`
 	ByRule       map[string]int `json:"findings_by_rule"`
 	TopCodes     []CodeCount    `json:"top_codes"`
-	// Checks are the edits that could not run (no NCCI table, ...), once.
-	Checks []validate.Check `json:"not_checked,omitempty"`
+	// Checks are the edits that could not run (no NCCI table, ...), once,
+	// and NotCheckedClaims how many claims each of them did not run on.
+	Checks           []validate.Check `json:"not_checked,omitempty"`
+	NotCheckedClaims map[string]int   `json:"not_checked_claims,omitempty"`
 	// Read is what the reader read: lines (or segments), the records
 	// they made and the lines in none, to set beside Claims, the results.
 	Read claims.Tally `json:"read"`
 
-	codes  map[string]int
-	checks map[string]validate.Check
+	codes      map[string]int
+	checks     map[string]validate.Check
+	notChecked map[string]int
 }
 
 // CodeCount is how many findings name a code.
@@ -85,6 +92,7 @@ type chunk struct {
 	records []*claims.Record
 	results []Result
 	found   claims.Slab[validate.Finding] // the findings of its results
+	skipped claims.Slab[string]           // the edits not run on its claims
 	// mem are the reader's slabs for its records, for a reader that
 	// takes them (slabReader).
 	mem *claims.ClaimSlabs
@@ -97,6 +105,7 @@ func (c *chunk) recycle() {
 	clear(c.results)
 	c.records, c.results, c.sum = c.records[:0], c.results[:0], nil
 	c.found.Reset()
+	c.skipped.Reset()
 	if c.mem != nil {
 		c.mem.Reset()
 	}
@@ -186,10 +195,10 @@ func Stream(ctx context.Context, cb *coding.Codebook, rd claims.Reader, opt Opti
 				defer func() { totals <- t.findings }()
 				for c := range jobs {
 					c.results = slices.Grow(c.results[:0], len(c.records))[:len(c.records)]
-					t.sum = &Summary{checks: map[string]validate.Check{}}
+					t.sum = &Summary{checks: map[string]validate.Check{}, notChecked: map[string]int{}}
 					for i, r := range c.records {
 						res := &c.results[i]
-						if err := validateRecord(v, &rep, res, r, &c.found); err != nil {
+						if err := validateRecord(v, &rep, res, r, &c.found, &c.skipped); err != nil {
 							workErr <- err
 							cancel()
 							return
@@ -274,7 +283,7 @@ func Stream(ctx context.Context, cb *coding.Codebook, rd claims.Reader, opt Opti
 
 // validateRecord validates one record into its batch result, its findings
 // kept in found; rep is the worker's report, reused from claim to claim.
-func validateRecord(v *validate.Validator, rep *validate.Report, res *Result, r *claims.Record, found *claims.Slab[validate.Finding]) error {
+func validateRecord(v *validate.Validator, rep *validate.Report, res *Result, r *claims.Record, found *claims.Slab[validate.Finding], skipped *claims.Slab[string]) error {
 	*res = Result{Seq: r.Seq, Source: r.Source, Position: r.Pos, ClaimID: r.ID, Findings: []validate.Finding{}}
 	if r.Err != nil || r.Claim == nil {
 		res.Status = StatusUnreadable
@@ -298,6 +307,15 @@ func validateRecord(v *validate.Validator, rep *validate.Report, res *Result, r 
 	// The validator reuses its checks: the worker totals them before the
 	// next claim.
 	res.checks = rep.Checks
+	not := skipped.Room(len(rep.Checks))
+	for _, c := range rep.Checks {
+		if !c.Checked && !slices.Contains(not, c.Rule) {
+			not = append(not, c.Rule)
+		}
+	}
+	if len(not) > 0 {
+		res.NotChecked = skipped.Keep(not)
+	}
 	return nil
 }
 
@@ -308,12 +326,12 @@ func NewSummary() *Summary { return newSummary() }
 // top codes are counted over every code, not over each run's top ten).
 func (s *Summary) Merge(o *Summary) {
 	s.merge(o)
-	s.TopCodes, s.Checks = nil, nil
+	s.TopCodes, s.Checks, s.NotCheckedClaims = nil, nil, nil
 	s.finish()
 }
 
 func newSummary() *Summary {
-	return &Summary{ByRule: map[string]int{}, codes: map[string]int{}, checks: map[string]validate.Check{}}
+	return &Summary{ByRule: map[string]int{}, codes: map[string]int{}, checks: map[string]validate.Check{}, notChecked: map[string]int{}}
 }
 
 // tally totals a worker's results: the claims of a chunk, whose summaries
@@ -365,8 +383,13 @@ func (t *tally) add(r *Result) {
 	}
 	for _, c := range r.checks {
 		if !c.Checked {
-			s.checks[c.Rule] = c
+			if _, ok := s.checks[c.Rule]; !ok {
+				s.checks[c.Rule] = c
+			}
 		}
+	}
+	for _, rule := range r.NotChecked {
+		s.notChecked[rule]++
 	}
 	r.checks = nil
 }
@@ -409,7 +432,12 @@ func (s *Summary) merge(o *Summary) {
 		s.codes[k] += v
 	}
 	for k, v := range o.checks {
-		s.checks[k] = v
+		if _, ok := s.checks[k]; !ok {
+			s.checks[k] = v
+		}
+	}
+	for k, v := range o.notChecked {
+		s.notChecked[k] += v
 	}
 }
 
@@ -439,5 +467,8 @@ func (s *Summary) finish() {
 	sort.Strings(rules)
 	for _, r := range rules {
 		s.Checks = append(s.Checks, checks[r])
+	}
+	if len(s.notChecked) > 0 {
+		s.NotCheckedClaims = maps.Clone(s.notChecked)
 	}
 }

@@ -43,5 +43,15 @@ func (r *Result) AppendJSON(b []byte) []byte {
 		}
 		b = append(b, ']')
 	}
+	if len(r.NotChecked) > 0 {
+		b = append(b, `,"not_checked":[`...)
+		for i, rule := range r.NotChecked {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = validate.AppendJSONString(b, rule)
+		}
+		b = append(b, ']')
+	}
 	return append(b, "}\n"...)
 }

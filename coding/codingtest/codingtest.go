@@ -44,6 +44,7 @@ func FullIndex(t testing.TB) string {
 			filepath.Join(d, "cdc-icd10cm-xml", "icd10cm_neoplasm_2022.xml"),
 			filepath.Join(d, "cdc-icd10cm-xml", "icd10cm_eindex_2022.xml"),
 			filepath.Join(d, "cms-hcpcs", "2020-Alpha-Numeric-HCPCS-File.zip"),
+			filepath.Join(d, "cms-mce", "mce.bin"),
 			// NCCI tables are not published openly; the hand-written
 			// fixtures stand in for them.
 			fixture("ncci", "ccipra-v321r0-f1.txt"),
@@ -56,12 +57,44 @@ func FullIndex(t testing.TB) string {
 	return fullDir
 }
 
+var (
+	mceOnce sync.Once
+	mceDir  string
+	mceErr  error
+)
+
+// MCEIndex loads the ICD-10-CM FY2026 order file, the HCPCS file and the
+// MCE v43.1 tables once per test binary and returns the data directory:
+// the MCE edits replace the age-sex pack, so the tests of the full index
+// keep their own.
+func MCEIndex(t testing.TB) string {
+	t.Helper()
+	d := officialtest.Dir(t)
+	mceOnce.Do(func() {
+		if mceDir, mceErr = os.MkdirTemp("", "medcode-mce-"); mceErr != nil {
+			return
+		}
+		_, mceErr = coding.Load(mceDir, coding.LoadRequest{Paths: []string{
+			filepath.Join(d, "cms-icd10cm", "icd10cm_order_2026.txt"),
+			filepath.Join(d, "cms-hcpcs", "2020-Alpha-Numeric-HCPCS-File.zip"),
+			filepath.Join(d, "cms-mce", "mce.bin"),
+		}})
+	})
+	if mceErr != nil {
+		t.Fatalf("loading the official files: %v", mceErr)
+	}
+	return mceDir
+}
+
 // Main runs a package's tests and removes the index FullIndex built; a
 // package whose tests call FullIndex has TestMain call it.
 func Main(m *testing.M) int {
 	code := m.Run()
 	if fullDir != "" {
 		os.RemoveAll(fullDir)
+	}
+	if mceDir != "" {
+		os.RemoveAll(mceDir)
 	}
 	return code
 }

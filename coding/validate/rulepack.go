@@ -33,8 +33,21 @@ type RulePack struct {
 	Source      string `json:"source"` // file the pack came from
 	Builtin     bool   `json:"builtin"`
 	// NCCI holds the pack's NCCI settings.
-	NCCI  NCCISettings `json:"ncci,omitzero"`
-	Rules []*Rule      `json:"rules"`
+	NCCI NCCISettings `json:"ncci,omitzero"`
+	// Notes holds how the Tabular-note edits grade their findings.
+	Notes NotesSettings `json:"notes,omitzero"`
+	// Approximates is "mce" for a pack that stands in for the Medicare
+	// Code Editor's edits: its rules do not run where the MCE tables are
+	// in force.
+	Approximates string  `json:"approximates,omitempty"`
+	Rules        []*Rule `json:"rules"`
+}
+
+// NotesSettings grade the findings of the Tabular-note edits.
+type NotesSettings struct {
+	// UseAdditional is the severity of a missing "use additional code"
+	// partner: info by default.
+	UseAdditional Severity `yaml:"use_additional" json:"use_additional,omitempty"`
 }
 
 // NCCISettings are how a payer applies the NCCI edits.
@@ -66,6 +79,8 @@ type Rule struct {
 	dx, px []CodeRef
 	line   int
 	pack   string
+	// approx: the rule's pack approximates the MCE.
+	approx bool
 }
 
 // AgeRange is inclusive, in years.
@@ -100,11 +115,13 @@ type DateRange struct {
 }
 
 type packFile struct {
-	Pack        string       `yaml:"pack"`
-	Version     int          `yaml:"version"`
-	Description string       `yaml:"description"`
-	NCCI        NCCISettings `yaml:"ncci"`
-	Rules       []yaml.Node  `yaml:"rules"`
+	Pack         string        `yaml:"pack"`
+	Version      int           `yaml:"version"`
+	Description  string        `yaml:"description"`
+	NCCI         NCCISettings  `yaml:"ncci"`
+	Notes        NotesSettings `yaml:"notes"`
+	Approximates string        `yaml:"approximates"`
+	Rules        []yaml.Node   `yaml:"rules"`
 }
 
 var ruleKeys = map[string]bool{"id": true, "severity": true, "message": true, "reference": true, "dx": true, "px": true,
@@ -187,10 +204,20 @@ func ParseRulePack(b []byte, name string) (*RulePack, error) {
 	default:
 		return nil, fmt.Errorf("%s: ncci modifier_on %q: want column2 or either", name, pf.NCCI.ModifierOn)
 	}
-	p := &RulePack{Name: pf.Pack, Description: pf.Description, Source: name, NCCI: pf.NCCI}
+	switch pf.Notes.UseAdditional {
+	case "", SeverityError, SeverityWarning, SeverityInfo:
+	default:
+		return nil, fmt.Errorf("%s: notes use_additional %q: want error, warning or info", name, pf.Notes.UseAdditional)
+	}
+	switch pf.Approximates {
+	case "", "mce":
+	default:
+		return nil, fmt.Errorf("%s: approximates %q: want mce", name, pf.Approximates)
+	}
+	p := &RulePack{Name: pf.Pack, Description: pf.Description, Source: name, NCCI: pf.NCCI, Notes: pf.Notes, Approximates: pf.Approximates}
 	for i := range pf.Rules {
 		node := &pf.Rules[i]
-		r := &Rule{line: node.Line, pack: pf.Pack}
+		r := &Rule{line: node.Line, pack: pf.Pack, approx: pf.Approximates == "mce"}
 		if err := knownKeys(node, ruleKeys); err != nil {
 			return nil, fmt.Errorf("%s:%v", name, err)
 		}
@@ -316,6 +343,45 @@ func (r *Rule) active(c *claims.Claim) bool {
 		return false
 	}
 	return true
+}
+
+// applyRules applies the rules some code of the claim names, in pack
+// order. A rule of a pack that approximates the MCE gives way to the MCE
+// tables when they are in force (mce), and says it is an approximation
+// when it runs; an age or sex rule with the patient's age or sex unknown
+// says it was not checked.
+func (v *Validator) applyRules(rep *Report, c *claims.Claim, dx []string, fire []*Rule, mce bool) {
+	var approx, noAge, noSex bool
+	for _, r := range v.rules {
+		if !containsRule(fire, r) || !r.active(c) {
+			continue
+		}
+		if r.approx {
+			if mce {
+				continue
+			}
+			approx = true
+		}
+		switch {
+		case r.Age != nil && c.Age == nil:
+			noAge = true
+			continue
+		case r.Sex != "" && c.Sex == "":
+			noSex = true
+			continue
+		}
+		r.apply(rep, c, dx)
+	}
+	if approx {
+		rep.Checks = append(rep.Checks, Check{Rule: "age-sex", Checked: true,
+			Note: "age and sex edits from the built-in approximation of the Medicare Code Editor: no MCE tables loaded cover the claim"})
+	}
+	if noAge {
+		rep.Checks = append(rep.Checks, Check{Rule: "age", Checked: false, Note: "patient age unknown: the rule packs' age edits were not checked"})
+	}
+	if noSex {
+		rep.Checks = append(rep.Checks, Check{Rule: "sex", Checked: false, Note: "patient sex unknown: the rule packs' sex edits were not checked"})
+	}
 }
 
 func (r *Rule) apply(rep *Report, c *claims.Claim, dx []string) {

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ type Validator struct {
 
 	// Scratch reused from claim to claim: nothing keeps them past a claim.
 	dxBuf   []*dxCode
+	recBuf  []*dxCode
 	dxCodes []string
 	needBuf []uint8
 	pxBuf   []*pxCode
@@ -76,10 +78,19 @@ func (v *Validator) Check(rep *Report, c *claims.Claim) error {
 	t := dy.t
 	dxs := scratch(&v.dxBuf, len(c.Dx))
 	dx := scratch(&v.dxCodes, len(c.Dx))
+	recs := scratch(&v.recBuf, len(c.Dx))
 	for i, d := range c.Dx {
 		rec, err := v.dxCode(t, d)
 		if err != nil {
 			return err
+		}
+		// A code listed again (Medicare's claim files repeat the
+		// principal as the first secondary) is one finding, and is
+		// left out of every other edit: its findings would be doubles.
+		recs[i] = rec
+		if first := slices.Index(recs[:i], rec); first >= 0 {
+			rep.add(duplicate(rec, first, i, dy))
+			continue
 		}
 		if rec.bad != nil {
 			rep.add(*rec.bad)
@@ -98,8 +109,12 @@ func (v *Validator) Check(rep *Report, c *claims.Claim) error {
 		rep.add(*dy.icdLate)
 	}
 	if t.icd != nil {
-		v.dxPairs(rep, t, dxs)
+		v.dxPairs(rep, t, dxs, dy.mce != nil)
+		if dy.noNotes && len(c.Dx) > 0 {
+			rep.Checks = append(rep.Checks, noNotes)
+		}
 	}
+	v.mce(rep, c, dy, dxs)
 	pxs := scratch(&v.pxBuf, len(c.Px))
 	for i := range c.Px {
 		if pxs[i], err = v.pxCode(t, c.Px[i].Code); err != nil {
@@ -121,11 +136,7 @@ func (v *Validator) Check(rep *Report, c *claims.Claim) error {
 		fire = appendRules(fire, p.rules)
 	}
 	if len(fire) > 0 {
-		for _, r := range v.rules {
-			if containsRule(fire, r) {
-				r.apply(rep, c, dx)
-			}
-		}
+		v.applyRules(rep, c, dx, fire, dy.mce != nil)
 	}
 	clear(fire)
 	v.fire = fire[:0]
@@ -186,7 +197,10 @@ func briefCodes(bs []lookup.Brief, n int) string {
 // info) between every two of them, then sequencing: a "use additional
 // code" partner missing, a manifestation code principal or its etiology
 // ("code first") missing.
-func (v *Validator) dxPairs(rep *Report, t *localTable, dxs []*dxCode) {
+//
+// With the MCE tables in force, their manifestation list decides which
+// code may not be principal.
+func (v *Validator) dxPairs(rep *Report, t *localTable, dxs []*dxCode, mce bool) {
 	// need[i] collects what the other codes give code i: partnerAdditional,
 	// partnerFirst.
 	need := scratch(&v.needBuf, len(dxs))
@@ -197,11 +211,6 @@ func (v *Validator) dxPairs(rep *Report, t *localTable, dxs []*dxCode) {
 		for j := i + 1; j < len(dxs); j++ {
 			b := dxs[j]
 			if b == nil {
-				continue
-			}
-			if a == b { // the same code: a table has one record a code
-				need[i] |= a.self
-				need[j] |= a.self
 				continue
 			}
 			p := v.dxPair(t, a, b)
@@ -219,13 +228,35 @@ func (v *Validator) dxPairs(rep *Report, t *localTable, dxs []*dxCode) {
 		if d.additional != nil && need[i]&partnerAdditional == 0 {
 			rep.add(*d.additional)
 		}
-		if d.principal != nil && i == 0 {
+		if d.principal != nil && i == 0 && !mce {
 			rep.add(*d.principal)
 		}
 		if d.codeFirst != nil && need[i]&partnerFirst == 0 {
 			rep.add(*d.codeFirst)
 		}
 	}
+}
+
+// noNotes: the note edits need the Tabular List.
+var noNotes = Check{Rule: "notes", Checked: false,
+	Note: "no Tabular List loaded for the ICD-10-CM release: Excludes1, Excludes2, code-first and use-additional notes were not checked"}
+
+// duplicate is the finding of a diagnosis listed again at position i,
+// first at position first (0-based). A repeat of the principal is also
+// the MCE's "duplicate of principal diagnosis" edit, cited when its tables
+// are in force.
+func duplicate(rec *dxCode, first, i int, dy *serviceDay) Finding {
+	name := rec.dotted
+	if rec.bad != nil {
+		name = rec.bad.Codes[0]
+	}
+	f := Finding{Rule: RuleDuplicate, Severity: SeverityWarning, Codes: []string{name},
+		Message: fmt.Sprintf("%s is listed twice (diagnoses %d and %d): report each diagnosis once", name, first+1, i+1)}
+	if first == 0 && dy.mce != nil {
+		f.Message = fmt.Sprintf("%s, the principal diagnosis, is listed again as diagnosis %d: a secondary diagnosis may not repeat the principal", name, i+1)
+		f.Source = dy.mce.source + ": duplicate of principal diagnosis"
+	}
+	return f
 }
 
 // Bits of what a diagnosis finds in another: a code its "use additional
@@ -349,6 +380,11 @@ func (v *Validator) procedures(rep *Report, c *claims.Claim, dy *serviceDay, pxs
 	if t.hcp == nil {
 		rep.Checks = append(rep.Checks, Check{Rule: "px-valid", Checked: false, Note: "no HCPCS release loaded"})
 		return nil
+	}
+	if c.Date.IsZero() {
+		rep.Checks = append(rep.Checks, Check{Rule: "px-not-effective", Checked: false, Note: "no date of service: whether the HCPCS codes were in effect was not checked"})
+	} else if dy.pxLate != nil {
+		rep.add(*dy.pxLate)
 	}
 	for i, p := range c.Px {
 		rec := pxs[i]

@@ -82,7 +82,8 @@ func TestValidateOfficial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := New(cb, packs, Settings{}).Validate(benchClaim())
+	// Every edit on: the MCE's inpatient edits too.
+	rep, err := New(cb, packs, Settings{Inpatient: true}).Validate(benchClaim())
 	if err != nil {
 		t.Fatal(err)
 	}

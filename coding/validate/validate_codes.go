@@ -27,7 +27,7 @@ import (
 
 // relSet is the releases in force on a date of service; nil where none is
 // loaded.
-type relSet struct{ icd, hcp, ncci *index.ReleaseInfo }
+type relSet struct{ icd, hcp, ncci, mce *index.ReleaseInfo }
 
 // serviceDay is what a date of service decides: the releases and the
 // caches that go with them, and the checks that depend on the date alone.
@@ -41,6 +41,14 @@ type serviceDay struct {
 	// date is the date as findings write it; hcpLate notes that the
 	// HCPCS release in force ends before it.
 	date, hcpLate string
+	// pxLate says no loaded HCPCS release covers the date.
+	pxLate *Finding
+	// noNotes says the ICD-10-CM release has no Tabular notes loaded.
+	noNotes bool
+	// mce is set when the MCE edits run on the date; mceCheck says
+	// whether they do, and why not.
+	mce      *mceDay
+	mceCheck Check
 }
 
 // SharedTables are the code tables of a run, one per set of releases,
@@ -115,8 +123,9 @@ type dxCode struct {
 	// additional, principal and codeFirst are the sequencing findings the
 	// code can raise, written once.
 	additional, principal, codeFirst *Finding
-	self                             uint8 // what the code is to its own notes
 	rules                            []*Rule
+	// mce are the code's rows in the MCE tables, oldest first.
+	mce []mceRow
 }
 
 // dxPair is what two different diagnoses of a claim are to each other.
@@ -189,6 +198,9 @@ func (v *Validator) day(d time.Time) (*serviceDay, error) {
 	if rs.ncci, ncciNote, err = v.cb.ReleaseFor(codeset.NCCI, coding.Pick{Date: d}); err != nil {
 		return nil, err
 	}
+	if rs.mce, _, err = v.cb.ReleaseFor(codeset.MCE, coding.Pick{Date: d}); err != nil {
+		return nil, err
+	}
 	t := v.tables[rs]
 	if t == nil {
 		t = &localTable{codeTable: v.shared.table(rs), dx: newByCode[*dxCode](), px: newByCode[*pxCode](),
@@ -205,7 +217,14 @@ func (v *Validator) day(d time.Time) (*serviceDay, error) {
 	if icd := rs.icd; icd != nil && !d.IsZero() && !icd.Release.Covers(d) {
 		dy.icdLate = sealed(Finding{Rule: "dx-release", Severity: SeverityWarning, Message: fmt.Sprintf("no loaded ICD-10-CM release covers %s; checked against %s", d.Format("2006-01-02"), icd.Release)})
 	}
-	v.ncciChecks(dy, rs.ncci, ncciNote)
+	dy.noNotes = rs.icd != nil && rs.icd.Notes == 0
+	if hcp := rs.hcp; hcp != nil && !d.IsZero() && !hcp.Release.Covers(d) {
+		dy.pxLate = sealed(Finding{Rule: "px-release", Severity: SeverityWarning, Message: fmt.Sprintf("no loaded HCPCS release covers %s; checked against %s", d.Format("2006-01-02"), hcp.Release)})
+	}
+	v.ncciChecks(dy, rs.ncci, ncciNote, d)
+	if err := v.mceDayFor(dy, rs.mce, d); err != nil {
+		return nil, err
+	}
 	if len(v.days) < maxCached {
 		v.days[d] = dy
 	}
@@ -234,6 +253,12 @@ func (v *Validator) dxCode(t *localTable, s string) (*dxCode, error) {
 func (v *Validator) newDxCode(t *codeTable, code string) (*dxCode, error) {
 	rec := &dxCode{id: t.ids.Add(1), code: code, order: codeOrder(code), dotted: codeset.DotICD(code), rules: v.rulesFor(code, true)}
 	rec.key, rec.keyOrder = code, rec.order
+	if t.mce != nil {
+		var err error
+		if rec.mce, err = v.mceRows(t.mce, rec); err != nil {
+			return nil, err
+		}
+	}
 	if t.icd == nil {
 		return rec, nil
 	}
@@ -263,7 +288,6 @@ func (v *Validator) newDxCode(t *codeTable, code string) (*dxCode, error) {
 	if rec.chain, err = v.chain(t, code, e); err != nil {
 		return nil, err
 	}
-	rec.self = partners(rec, rec)
 	additional := firstNote(rec.chain, func(l *noteLevel) []noteText { return l.additional })
 	first := firstNote(rec.chain, func(l *noteLevel) []noteText { return l.first })
 	// The convention: a manifestation code says "in diseases classified
@@ -278,7 +302,7 @@ func (v *Validator) newDxCode(t *codeTable, code string) (*dxCode, error) {
 	}
 	dotted := rec.dotted
 	if additional != nil {
-		rec.additional = sealed(Finding{Rule: "use-additional-missing", Severity: SeverityWarning, Codes: []string{dotted},
+		rec.additional = sealed(Finding{Rule: "use-additional-missing", Severity: v.useAdditional(), Codes: []string{dotted},
 			Message: dotted + " says to use an additional code where it applies, and none of the codes it names is on the claim",
 			Source:  additional.source})
 	}

@@ -3,6 +3,7 @@ package validate
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/medcode/medcode/coding/claims"
 
@@ -27,6 +28,26 @@ type Settings struct {
 	// Setting picks the NCCI tables: "practitioner" (the default),
 	// "outpatient", or "dme" for MUE.
 	Setting string
+	// Inpatient says the claims are institutional inpatient claims, on
+	// which the MCE's principal-diagnosis edits for inpatient stays run.
+	Inpatient bool
+	// UseAdditional is the severity of a missing "use additional code"
+	// partner: info unless a pack or the caller raises it. The note asks
+	// for a code where the record documents one, which a claim cannot
+	// show.
+	UseAdditional Severity
+}
+
+func (v *Validator) useAdditional() Severity {
+	if v.settings.UseAdditional != "" {
+		return v.settings.UseAdditional
+	}
+	for _, p := range v.packs {
+		if p.Notes.UseAdditional != "" {
+			return p.Notes.UseAdditional
+		}
+	}
+	return SeverityInfo
 }
 
 func (v *Validator) setting() string {
@@ -38,11 +59,17 @@ func (v *Validator) setting() string {
 
 // ncciChecks decides, for a date of service, whether the procedure-to-
 // procedure and MUE edits of the NCCI release in force run, or why not.
-func (v *Validator) ncciChecks(dy *serviceDay, rel *index.ReleaseInfo, note string) {
+func (v *Validator) ncciChecks(dy *serviceDay, rel *index.ReleaseInfo, note string, d time.Time) {
 	switch {
 	case rel == nil:
 		dy.ptp = Check{Rule: "ncci-ptp", Checked: false, Note: "no NCCI procedure-to-procedure table loaded: pairs were not checked"}
 		dy.mue = Check{Rule: "mue", Checked: false, Note: "no MUE table loaded: unit limits were not checked"}
+		return
+	case d.IsZero():
+		// Edits take effect and are deleted by date, and each quarter
+		// has its own tables: without a date any answer is a guess.
+		dy.ptp = Check{Rule: "ncci-ptp", Checked: false, Note: "no date of service: NCCI pairs, which depend on it, were not checked"}
+		dy.mue = Check{Rule: "mue", Checked: false, Note: "no date of service: MUE unit limits, which depend on it, were not checked"}
 		return
 	case note != "":
 		// Another quarter's edits would be a guess: say what was not
@@ -52,14 +79,14 @@ func (v *Validator) ncciChecks(dy *serviceDay, rel *index.ReleaseInfo, note stri
 		return
 	}
 	setting := v.setting()
-	if rel.PTPEdits == 0 {
-		dy.ptp = Check{Rule: "ncci-ptp", Checked: false, Note: "the NCCI release loaded has no procedure-to-procedure table"}
+	if rel.PTPRows(setting) == 0 {
+		dy.ptp = Check{Rule: "ncci-ptp", Checked: false, Note: fmt.Sprintf("%s has no %s procedure-to-procedure edits loaded: pairs were not checked", rel.Release, setting)}
 	} else {
 		dy.ptp = Check{Rule: "ncci-ptp", Checked: true, Note: fmt.Sprintf("%s, %s edits", rel.Release, setting)}
 		dy.runPTP = true
 	}
-	if rel.MUEEdits == 0 {
-		dy.mue = Check{Rule: "mue", Checked: false, Note: "the NCCI release loaded has no MUE table"}
+	if rel.MUERows(setting) == 0 {
+		dy.mue = Check{Rule: "mue", Checked: false, Note: fmt.Sprintf("%s has no %s MUE table loaded: unit limits were not checked", rel.Release, setting)}
 	} else {
 		dy.mue = Check{Rule: "mue", Checked: true, Note: fmt.Sprintf("%s, %s services", rel.Release, setting)}
 		dy.runMUE = true
@@ -68,7 +95,12 @@ func (v *Validator) ncciChecks(dy *serviceDay, rel *index.ReleaseInfo, note stri
 
 // ncci applies the procedure-to-procedure and MUE edits of the NCCI release
 // in force on the date of service, or says they could not be checked.
+//
+// A claim without procedures has nothing for them to check.
 func (v *Validator) ncci(rep *Report, c *claims.Claim, dy *serviceDay, pxs []*pxCode) error {
+	if len(c.Px) == 0 {
+		return nil
+	}
 	rep.Checks = append(rep.Checks, dy.ptp)
 	if dy.runPTP {
 		if err := v.ptp(rep, c, dy.t, pxs); err != nil {

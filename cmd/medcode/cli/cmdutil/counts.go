@@ -15,6 +15,8 @@ func ReleaseCounts(r *coding.ReleaseInfo) (head, detail string) {
 		return fmt.Sprintf("%d codes", r.Codes), fmt.Sprintf("%d procedures, %d modifiers", r.Billable, r.Modifiers)
 	case "ncci":
 		return fmt.Sprintf("%d procedure-to-procedure edits, %d medically unlikely edits", r.PTPEdits, r.MUEEdits), ""
+	case "mce":
+		return fmt.Sprintf("%d ICD-10-CM diagnosis codes", r.Codes), fmt.Sprintf("%d dated rows of edit flags", r.MCERows)
 	}
 	return fmt.Sprintf("%d codes", r.Codes), fmt.Sprintf("%d billable, %d headers", r.Billable, r.Headers)
 }

@@ -64,7 +64,7 @@ func render(w io.Writer, st iostreams.Styles, rep *coding.LoadReport, dir string
 		if detail != "" {
 			counts += " (" + detail + ")"
 		}
-		if r.System != "hcpcs" && r.System != "ncci" {
+		if r.System == "icd10cm" {
 			counts += fmt.Sprintf(", %d with notes, %d index entries", r.Notes, r.Terms)
 		}
 		fmt.Fprintf(w, "  %s %s  %s", st.Code.Render(r.ID), st.Dim.Render(state[r.ID]), counts)

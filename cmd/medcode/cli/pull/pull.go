@@ -57,9 +57,12 @@ where each file is published, and its size and sha256 where known;
 Before fetching, pull says on stderr what it will fetch and from where;
 --dry-run stops there. The archives are kept in <data-dir>/cache: an
 interrupted download resumes from its .part file on the next pull, and a
-file whose size or checksum does not match the catalogue is deleted. The
-index is loaded only when every file of a release is complete and
-verified, so a failed pull leaves the previous index answering.
+file whose size or checksum does not match the catalogue is deleted. A
+file is "verified" only when its sha256 was compared with the catalogue's;
+the plan marks the files whose checksum the catalogue lacks "checksum
+unknown". The index is loaded only when every file of a release is
+complete and matches what the catalogue knows of it, so a failed pull
+leaves the previous index answering.
 
 Releases whose publisher wants a licence accepted first (the NCCI PTP
 edits, behind the AMA's CPT licence) are skipped unless --include-licensed.

@@ -63,6 +63,9 @@ func renderPlan(w io.Writer, p *pull.Plan) {
 			if f.Size > 0 {
 				size = ", " + cmdutil.HumanBytes(f.Size)
 			}
+			if f.SHA256 == "" {
+				size += ", checksum unknown"
+			}
 			fmt.Fprintf(w, "    %s%s%s\n", f.Source, size, state)
 		}
 	}
@@ -109,12 +112,14 @@ func render(w io.Writer, st iostreams.Styles, rep *pull.Report, dir string) {
 		case f.Fetched:
 			how = "fetched from " + f.Source
 		}
-		check := "verified against the catalogue's sha256"
+		// "verified" only where the file was compared with the
+		// catalogue's checksum: a size alone proves little.
+		check := "verified: matches the catalogue's sha256"
 		switch f.Verified {
 		case "size":
-			check = "size verified; the catalogue has no sha256"
+			check = "checksum unknown: the catalogue has no sha256; the size matches"
 		case "none":
-			check = "not verified: the catalogue has no size or sha256"
+			check = "checksum unknown: the catalogue has no size or sha256"
 		}
 		fmt.Fprintf(w, "  %s\n    %s, %s, sha256 %s %s\n", f.Path, how, cmdutil.HumanBytes(f.Size), f.SHA256, st.Dim.Render("("+check+")"))
 		if f.Note != "" {

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -24,7 +25,7 @@ import (
 // runBatch validates claim files. Results go to stdout (or --out, created
 // 0600), in input order; progress and diagnostics to stderr, which names a
 // claim by its id and position only, never by its contents.
-func runBatch(opts *Options, packs []*validate.RulePack, failOn validate.Severity) error {
+func runBatch(opts *Options, packs []*validate.RulePack, failOn validate.Severity, settings validate.Settings) error {
 	// A batch holds little live memory (the records in flight), so the
 	// collector need only run as the heap nears a ceiling well under the
 	// 300 MB a run may take: most of its work goes away.
@@ -78,7 +79,7 @@ func runBatch(opts *Options, packs []*validate.RulePack, failOn validate.Severit
 	}
 	total := batch.NewSummary()
 	for _, path := range opts.Files {
-		sum, err := validateFile(cb, path, format, cmap, packs, opts, w)
+		sum, err := validateFile(cb, path, format, cmap, packs, settings, opts, w)
 		if err != nil {
 			bw.Flush()
 			return err
@@ -96,6 +97,7 @@ func runBatch(opts *Options, packs []*validate.RulePack, failOn validate.Severit
 	if err := bw.Flush(); err != nil {
 		return err
 	}
+	notRun(opts.IO.ErrOut, total)
 	failed := total.WithErrors > 0 || failOn == validate.SeverityWarning && total.WithWarnings > 0
 	if total.Unreadable > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "medcode: %d of %d records could not be read (status unreadable in the output)\n", total.Unreadable, total.Claims)
@@ -110,7 +112,7 @@ func runBatch(opts *Options, packs []*validate.RulePack, failOn validate.Severit
 // batchHeapLimit is the heap a batch run lets grow before collecting.
 const batchHeapLimit = 192 << 20
 
-func validateFile(cb *coding.Codebook, path, format string, cmap *claims.ColumnMap, packs []*validate.RulePack, opts *Options, w resultWriter) (*batch.Summary, error) {
+func validateFile(cb *coding.Codebook, path, format string, cmap *claims.ColumnMap, packs []*validate.RulePack, settings validate.Settings, opts *Options, w resultWriter) (*batch.Summary, error) {
 	var in io.Reader
 	source := path
 	if path == "-" {
@@ -123,17 +125,32 @@ func validateFile(cb *coding.Codebook, path, format string, cmap *claims.ColumnM
 		defer f.Close()
 		in = f
 	}
-	rd, err := claims.NewReader(in, source, format, cmap)
+	br := bufio.NewReaderSize(in, 64<<10)
+	if institutional(br) {
+		// An 837I interchange: its claims are institutional, and the
+		// MCE's inpatient edits run on them.
+		settings.Inpatient = true
+	}
+	rd, err := claims.NewReader(br, source, format, cmap)
 	if err != nil {
 		return nil, err
 	}
 	prog := newProgress(opts.IO, source)
-	sum, err := batch.Stream(context.Background(), cb, rd, batch.Options{Packs: packs, Settings: validate.Settings{Setting: opts.Setting}}, func(r *batch.Result) error {
+	sum, err := batch.Stream(context.Background(), cb, rd, batch.Options{Packs: packs, Settings: settings}, func(r *batch.Result) error {
 		prog.tick()
 		return w.write(r)
 	})
 	prog.done()
 	return sum, err
+}
+
+// institutional reports whether a claim file is an X12 837I: its head
+// names the institutional implementation guide (005010X223) and not the
+// professional one.
+func institutional(br *bufio.Reader) bool {
+	head, _ := br.Peek(br.Size())
+	return bytes.HasPrefix(bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n"), []byte("ISA")) &&
+		bytes.Contains(head, []byte("005010X223")) && !bytes.Contains(head, []byte("005010X222"))
 }
 
 // writeSummary adds the totals to the output: as a last JSON line
@@ -187,6 +204,24 @@ func readLine(s *batch.Summary) string {
 	return fmt.Sprintf("read %s: %d records, %d header or blank lines; %d results", in, s.Read.Records, s.Read.Skipped, s.Claims)
 }
 
+// notRun ends the run on stderr with the edits that did not run on some
+// claims, and on how many: rule ids and counts, nothing of a claim.
+func notRun(w io.Writer, s *batch.Summary) {
+	if len(s.NotCheckedClaims) == 0 {
+		return
+	}
+	counts := make([]batch.CodeCount, 0, len(s.NotCheckedClaims))
+	for r, n := range s.NotCheckedClaims {
+		counts = append(counts, batch.CodeCount{Code: r, Count: n})
+	}
+	sortCounts(counts)
+	parts := make([]string, len(counts))
+	for i, c := range counts {
+		parts[i] = fmt.Sprintf("%s on %d", c.Code, c.Count)
+	}
+	fmt.Fprintf(w, "medcode: edits not run (not_checked in the results), by claims: %s of %d\n", strings.Join(parts, ", "), s.Claims)
+}
+
 func sortCounts(cs []batch.CodeCount) {
 	for i := 1; i < len(cs); i++ {
 		for j := i; j > 0 && (cs[j].Count > cs[j-1].Count || cs[j].Count == cs[j-1].Count && cs[j].Code < cs[j-1].Code); j-- {
@@ -207,7 +242,7 @@ func newResultWriter(format string, w io.Writer, st iostreams.Styles) (resultWri
 		return &jsonlWriter{w: w}, nil
 	case "csv":
 		cw := csv.NewWriter(w)
-		err := cw.Write([]string{"seq", "source", "position", "claim_id", "status", "reason", "rule", "severity", "codes", "message"})
+		err := cw.Write([]string{"seq", "source", "position", "claim_id", "status", "reason", "rule", "severity", "codes", "message", "not_checked"})
 		return &csvWriter{cw}, err
 	}
 	return &textWriter{w: w, st: st}, nil
@@ -232,11 +267,12 @@ type csvWriter struct{ w *csv.Writer }
 
 func (c *csvWriter) write(r *batch.Result) error {
 	base := []string{strconv.Itoa(r.Seq), r.Source, r.Position, r.ClaimID, r.Status, r.Reason}
+	not := strings.Join(r.NotChecked, " ")
 	if len(r.Findings) == 0 {
-		return c.w.Write(append(base, "", "", "", ""))
+		return c.w.Write(append(base, "", "", "", "", not))
 	}
 	for _, f := range r.Findings {
-		if err := c.w.Write(append(append([]string(nil), base...), f.Rule, string(f.Severity), strings.Join(f.Codes, " "), f.Message)); err != nil {
+		if err := c.w.Write(append(append([]string(nil), base...), f.Rule, string(f.Severity), strings.Join(f.Codes, " "), f.Message, not)); err != nil {
 			return err
 		}
 	}
@@ -278,6 +314,9 @@ func (t *textWriter) write(r *batch.Result) error {
 	}
 	for _, f := range r.Findings {
 		fmt.Fprintf(t.w, "    %-7s %s %s: %s\n", f.Severity, st.Label.Render("["+f.Rule+"]"), strings.Join(f.Codes, " "), f.Message)
+	}
+	if len(r.NotChecked) > 0 {
+		fmt.Fprintf(t.w, "    %s %s\n", st.Dim.Render("not checked:"), strings.Join(r.NotChecked, ", "))
 	}
 	return nil
 }
