@@ -33,7 +33,7 @@ const (
 	// KindConversion is CDC's ICD-10-CM conversion table (new code to
 	// previous code since FY2016).
 	KindConversion Kind = "icd10cm-conversion"
-	KindMCE       Kind = "cms-mce"
+	KindMCE        Kind = "cms-mce"
 )
 
 // Describe is the human name of a kind, for load reports.

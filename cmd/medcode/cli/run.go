@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/medcode/medcode/cmd/medcode/cli/changes"
 	"github.com/medcode/medcode/cmd/medcode/cli/browse"
+	"github.com/medcode/medcode/cmd/medcode/cli/changes"
 	"github.com/medcode/medcode/cmd/medcode/cli/cmdutil"
 	"github.com/medcode/medcode/cmd/medcode/cli/info"
 	"github.com/medcode/medcode/cmd/medcode/cli/iostreams"
