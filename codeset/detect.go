@@ -263,20 +263,7 @@ func scanZip(path string) ([]*Source, []Skipped, error) {
 	defer zr.Close()
 	var out []*Source
 	var skipped []Skipped
-	members := append([]*zip.File(nil), zr.File...)
-	sort.Slice(members, func(i, j int) bool { return members[i].Name < members[j].Name })
-	for _, m := range members {
-		if m.FileInfo().IsDir() {
-			continue
-		}
-		display := path + "!" + m.Name
-		if err := checkZipMember(m); err != nil {
-			return nil, nil, fmt.Errorf("%s: %v", display, err)
-		}
-		head, err := zipHead(m)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %v", display, err)
-		}
+	err = eachMember(zr.File, path, func(m *zip.File, display string, head []byte) error {
 		name := m.Name
 		open := func() (io.ReadCloser, error) { return openZipMember(path, name) }
 		if isZip(head) && !isOfficeFile(name) {
@@ -285,34 +272,34 @@ func scanZip(path string) ([]*Source, []Skipped, error) {
 			// looked into.
 			in, sk, err := scanNested(path, name)
 			if err != nil {
-				return nil, nil, err
+				return err
 			}
 			out, skipped = append(out, in...), append(skipped, sk...)
-			continue
+			return nil
 		}
 		if isZip(head) && isOfficeFile(name) {
 			// CMS ships each NCCI table as text and xlsx in one zip; the
 			// spreadsheet is read whole, as a zip of its own.
 			b, err := zipMemberBytes(path, name)
 			if err != nil {
-				return nil, nil, fmt.Errorf("%s: %v", display, err)
+				return fmt.Errorf("%s: %v", display, err)
 			}
 			if k, ok := sniffXLSX(bytes.NewReader(b), int64(len(b))); ok {
 				out = append(out, &Source{Path: display, Kind: k, Size: int64(len(b)), XLSX: true, open: open})
 			} else {
 				skipped = append(skipped, Skipped{Path: display, Reason: skipReason(m.Name, head)})
 			}
-			continue
+			return nil
 		}
 		if k, ok := Sniff(head); ok {
-			src := &Source{Path: display, Kind: k, Size: int64(m.UncompressedSize64), HeadYear: headYear(k, head), open: open}
-			if y, mon := headMonth(k, head); mon != 0 {
-				src.HeadYear, src.HeadMonth = y, mon
-			}
-			out = append(out, src)
-			continue
+			out = append(out, memberSource(m, display, k, head, open))
+			return nil
 		}
 		skipped = append(skipped, Skipped{Path: display, Reason: skipReason(m.Name, head)})
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return out, skipped, nil
 }
@@ -352,20 +339,7 @@ func scanNested(path, name string) ([]*Source, []Skipped, error) {
 	}
 	var out []*Source
 	var skipped []Skipped
-	members := append([]*zip.File(nil), zr.File...)
-	sort.Slice(members, func(i, j int) bool { return members[i].Name < members[j].Name })
-	for _, m := range members {
-		if m.FileInfo().IsDir() {
-			continue
-		}
-		inner := display + "!" + m.Name
-		if err := checkZipMember(m); err != nil {
-			return nil, nil, fmt.Errorf("%s: %v", inner, err)
-		}
-		head, err := zipHead(m)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %v", inner, err)
-		}
+	err = eachMember(zr.File, display, func(m *zip.File, inner string, head []byte) error {
 		k, ok := Sniff(head)
 		if !ok {
 			// A jar holds class files by the hundred: only what could be
@@ -373,7 +347,7 @@ func scanNested(path, name string) ([]*Source, []Skipped, error) {
 			if !strings.HasSuffix(m.Name, ".class") && !strings.HasPrefix(m.Name, "META-INF/") {
 				skipped = append(skipped, Skipped{Path: inner, Reason: skipReason(m.Name, head)})
 			}
-			continue
+			return nil
 		}
 		memberName := m.Name
 		open := func() (io.ReadCloser, error) {
@@ -387,13 +361,47 @@ func scanNested(path, name string) ([]*Source, []Skipped, error) {
 			}
 			return zr.Open(memberName)
 		}
-		src := &Source{Path: inner, Kind: k, Size: int64(m.UncompressedSize64), HeadYear: headYear(k, head), open: open}
-		if y, mon := headMonth(k, head); mon != 0 {
-			src.HeadYear, src.HeadMonth = y, mon
-		}
-		out = append(out, src)
+		out = append(out, memberSource(m, inner, k, head, open))
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return out, skipped, nil
+}
+
+// eachMember hands fn each file member of an archive, in name order, with
+// its display path and first bytes, once it has passed the zip-bomb
+// limits.
+func eachMember(files []*zip.File, display string, fn func(m *zip.File, path string, head []byte) error) error {
+	members := append([]*zip.File(nil), files...)
+	sort.Slice(members, func(i, j int) bool { return members[i].Name < members[j].Name })
+	for _, m := range members {
+		if m.FileInfo().IsDir() {
+			continue
+		}
+		path := display + "!" + m.Name
+		if err := checkZipMember(m); err != nil {
+			return fmt.Errorf("%s: %v", path, err)
+		}
+		head, err := zipHead(m)
+		if err != nil {
+			return fmt.Errorf("%s: %v", path, err)
+		}
+		if err := fn(m, path, head); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// memberSource is a recognised archive member as a source to parse.
+func memberSource(m *zip.File, path string, k Kind, head []byte, open func() (io.ReadCloser, error)) *Source {
+	src := &Source{Path: path, Kind: k, Size: int64(m.UncompressedSize64), HeadYear: headYear(k, head), open: open}
+	if y, mon := headMonth(k, head); mon != 0 {
+		src.HeadYear, src.HeadMonth = y, mon
+	}
+	return src
 }
 
 func zipHead(m *zip.File) ([]byte, error) {
