@@ -205,7 +205,7 @@ func TestBatchAccountsForEveryRecord(t *testing.T) {
 // whole command, when asked:
 //
 //	MEDCODE_GEN_CLAIMS=/tmp/claims.csv MEDCODE_BATCH_N=1000000 \
-//	  go test ./coding -run TestWriteGeneratedClaims
+//	  go test ./coding/batch -run TestWriteGeneratedClaims
 //
 // then time medcode validate /tmp/claims.csv > /dev/null. With
 // MEDCODE_GEN_VARIETY=zipf or uniform the codes are drawn from every
@@ -215,7 +215,7 @@ func TestBatchAccountsForEveryRecord(t *testing.T) {
 //
 //	MEDCODE_GEN_CLAIMS=/tmp/claims-zipf.csv MEDCODE_GEN_VARIETY=zipf \
 //	  MEDCODE_GEN_DATA_DIR=/path/to/medcode/data \
-//	  go test ./coding -run TestWriteGeneratedClaims
+//	  go test ./coding/batch -run TestWriteGeneratedClaims
 //
 // The same variables give the same file.
 func TestWriteGeneratedClaims(t *testing.T) {

@@ -123,8 +123,8 @@ func varietyCodes(tb testing.TB) *claimCodes {
 // codes: MEDCODE_GEN_VARIETY=zipf (the default here) or uniform, and
 // MEDCODE_BATCH_N claims (default 200,000):
 //
-//	CI=true MEDCODE_TEST_DATA=/work/shared/data MEDCODE_GEN_VARIETY=uniform \
-//	  go test ./coding -run '^$' -bench BatchCSVVaried -benchtime 1x
+//	CI=true MEDCODE_GEN_VARIETY=uniform \
+//	  go test ./coding/batch -run '^$' -bench BatchCSVVaried -benchtime 1x
 func BenchmarkBatchCSVVaried(b *testing.B) {
 	n := 200000
 	if s := os.Getenv("MEDCODE_BATCH_N"); s != "" {
