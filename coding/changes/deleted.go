@@ -28,6 +28,12 @@ type Deletion struct {
 	Unlisted int `json:"unlisted,omitempty"`
 	// Source names the table the answer comes from.
 	Source string `json:"source"`
+	// Confirmed is false when only the table says so: the code is a header
+	// of the loaded releases and none in force the day before is loaded to
+	// show it billable then. CDC names a few new headers (H05.83 in FY2026)
+	// as the previous code of their own children, and the table alone does
+	// not tell them from a code really deleted (G35).
+	Confirmed bool `json:"confirmed"`
 }
 
 // Replacement is a current code that replaces a deleted one, with its own
@@ -84,6 +90,8 @@ func Find(cb *coding.Codebook, code string) (*Deletion, error) {
 	// CDC names a few new headers as the previous code of their own
 	// children (H05.83 in FY2026): where a release in force the day before
 	// is loaded, the code must have been billable in it.
+	// A code gone from the newest release was deleted, whatever else.
+	d.Confirmed = e == nil
 	eve := d.Date.AddDate(0, 0, -1)
 	if prev, _, err := cb.ReleaseFor(codeset.ICD10CM, coding.Pick{Date: eve}); err != nil {
 		return nil, err
@@ -92,6 +100,7 @@ func Find(cb *coding.Codebook, code string) (*Deletion, error) {
 		if err != nil || pe == nil || !pe.Billable {
 			return nil, err
 		}
+		d.Confirmed = true
 	}
 	seen := map[string]bool{code: true}
 	if err := d.collect(cb.Index(), conv, newest.ID, rows, seen, 0); err != nil {

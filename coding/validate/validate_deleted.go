@@ -17,6 +17,9 @@ func (v *Validator) deletion(code string) (*Finding, time.Time, error) {
 		return nil, time.Time{}, err
 	}
 	msg := fmt.Sprintf("%s was deleted on %s", d.Code, d.Deleted)
+	if !d.Confirmed {
+		msg = fmt.Sprintf("%s is not valid from %s: CDC's conversion table moves it to new codes then (no release before then is loaded to show it was billable)", d.Code, d.Deleted)
+	}
 	switch {
 	case len(d.Replacements) == 0 && d.Unlisted > 0:
 		msg += fmt.Sprintf("; the %d codes that replace it are not in %s", d.Unlisted, d.Release)

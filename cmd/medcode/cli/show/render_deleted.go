@@ -13,7 +13,12 @@ func (p *printer) deleted(v *lookup.CodeView) {
 		return
 	}
 	st := p.st
-	p.line("deleted", st.Bad.Render(fmt.Sprintf("on %s: not valid for dates of service from then", d.Deleted)))
+	if d.Confirmed {
+		p.line("deleted", st.Bad.Render(fmt.Sprintf("on %s: not valid for dates of service from then", d.Deleted)))
+	} else {
+		p.line("not valid", st.Bad.Render(fmt.Sprintf("from %s: CDC's conversion table moves it to new codes then", d.Deleted)))
+		p.cont("no release before then is loaded to show it was billable", 0)
+	}
 	if d.Unlisted > 0 {
 		p.cont(fmt.Sprintf("%d codes that replace it are not in %s", d.Unlisted, d.Release), 0)
 	} else if len(d.Replacements) == 0 {
