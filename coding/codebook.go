@@ -48,6 +48,21 @@ func OpenCodebook(dataDir string) (*Codebook, error) {
 	return &Codebook{ix: ix, Sample: true}, nil
 }
 
+// OpenPreviousCodebook opens the intact index from before the last load,
+// for when a read of the live one met damage its open could not see
+// (a file of the right size with bad pages); reason is that damage. With
+// no intact older index, the damage is the error.
+func OpenPreviousCodebook(dataDir string, reason error) (*Codebook, error) {
+	prev, err := index.OpenPrevious(dataDir)
+	if err != nil {
+		return nil, WithHint(reason, DamagedHint)
+	}
+	return &Codebook{ix: prev, Damaged: WithHint(reason, DamagedHint)}, nil
+}
+
+// IsDamaged reports whether err says the index is damaged.
+func IsDamaged(err error) bool { return errors.Is(err, index.ErrDamaged) }
+
 func openSample() (*index.Index, error) {
 	srcs, err := codeset.ScanFS(sample.FS, "sample")
 	if err != nil {

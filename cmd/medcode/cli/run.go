@@ -21,6 +21,7 @@ import (
 	"github.com/medcode/medcode/cmd/medcode/cli/show"
 	"github.com/medcode/medcode/cmd/medcode/cli/suggest"
 	"github.com/medcode/medcode/cmd/medcode/cli/validate"
+	"github.com/medcode/medcode/coding"
 )
 
 const exitCodesHelp = `Exit codes:
@@ -30,13 +31,28 @@ const exitCodesHelp = `Exit codes:
 
 // Run executes medcode with args and returns the exit code.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	f := &cmdutil.Factory{IO: iostreams.New(stdin, stdout, stderr), Getenv: os.Getenv}
+	f, err := execute(args, stdin, stdout, stderr, nil)
+	// A read can meet damage that the size checks at open cannot see (a
+	// bad sector). Before anything was written or read, the command runs
+	// again on the index from before the last load, as open does for a
+	// damaged file it can see.
+	if err != nil && coding.IsDamaged(err) && !f.FellBack && f.IO.Untouched() {
+		_, err = execute(args, stdin, stdout, stderr, err)
+	}
+	return exitCode(stderr, err)
+}
+
+func execute(args []string, stdin io.Reader, stdout, stderr io.Writer, previous error) (*cmdutil.Factory, error) {
+	f := &cmdutil.Factory{IO: iostreams.New(stdin, stdout, stderr), Getenv: os.Getenv, Previous: previous}
 	root := newRootCmd(f)
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
 	root.SetErr(stderr)
-	err := root.Execute()
+	return f, root.Execute()
+}
+
+func exitCode(stderr io.Writer, err error) int {
 	if err == nil {
 		return cmdutil.ExitOK
 	}

@@ -20,6 +20,12 @@ type Factory struct {
 	// Getenv is os.Getenv outside tests.
 	Getenv func(string) string
 
+	// Previous, when set, is damage a read of the live index met: the
+	// index from before the last load answers instead.
+	Previous error
+	// FellBack is set once the index from before the last load answered.
+	FellBack bool
+
 	sampleOnce  sync.Once
 	damagedOnce sync.Once
 }
@@ -54,11 +60,16 @@ func (f *Factory) Codebook() (*coding.Codebook, error) {
 	if err != nil {
 		return nil, err
 	}
-	cb, err := coding.OpenCodebook(dir)
+	open := coding.OpenCodebook
+	if f.Previous != nil {
+		open = func(dir string) (*coding.Codebook, error) { return coding.OpenPreviousCodebook(dir, f.Previous) }
+	}
+	cb, err := open(dir)
 	if err != nil {
 		return nil, err
 	}
 	if cb.Damaged != nil {
+		f.FellBack = true
 		f.damagedOnce.Do(func() {
 			fmt.Fprintf(f.IO.ErrOut, "medcode: %s\n", cb.Damaged)
 			fmt.Fprintf(f.IO.ErrOut, "medcode: answering from the index as it was before the last load (%s)\n", cb.Generation())

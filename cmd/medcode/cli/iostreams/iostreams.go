@@ -22,12 +22,22 @@ type IOStreams struct {
 	color  bool
 	// width is stdout's terminal width, 0 when it is no terminal.
 	width int
+	// rawOut is stdout as given, for terminal queries; Out and In count
+	// what passes through them.
+	rawOut io.Writer
+	out    *countedWriter
+	in     *countedReader
 }
 
 // New wraps the given streams, detecting terminals on *os.File streams and
 // honouring NO_COLOR (https://no-color.org).
 func New(in io.Reader, out, errOut io.Writer) *IOStreams {
-	s := &IOStreams{In: in, Out: out, ErrOut: errOut}
+	s := &IOStreams{ErrOut: errOut, rawOut: out, out: &countedWriter{w: out}}
+	s.Out = s.out
+	if in != nil {
+		s.in = &countedReader{r: in}
+		s.In = s.in
+	}
 	s.outTTY = isTTY(out)
 	s.errTTY = isTTY(errOut)
 	if s.outTTY {
@@ -63,7 +73,7 @@ func (s *IOStreams) IsStderrTTY() bool { return s.errTTY }
 // Styles returns the styles for stdout: real ones on a colour terminal, and
 // pass-through ones otherwise so piped output stays plain and stable.
 func (s *IOStreams) Styles() Styles {
-	r := lipgloss.NewRenderer(s.Out)
+	r := lipgloss.NewRenderer(s.rawOut)
 	if !s.color {
 		r.SetColorProfile(termenv.Ascii)
 	}
