@@ -10,18 +10,7 @@ import (
 	"github.com/medcode/medcode/codeset"
 	"github.com/medcode/medcode/codeset/officialtest"
 	"github.com/medcode/medcode/coding"
-	"github.com/medcode/medcode/coding/codingtest"
 )
-
-func openFull(t *testing.T) *coding.Codebook {
-	t.Helper()
-	cb, err := coding.OpenCodebook(codingtest.FullIndex(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cb.Close() })
-	return cb
-}
 
 // want is where the Tabular XML prints a code.
 type want struct {
@@ -38,7 +27,7 @@ func TestPathsFollowTheTabular(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cb := openFull(t)
+	cb := fullBook(t)
 	wants := map[string]want{}
 	var codes []string
 	for _, ch := range tab.Chapters {
@@ -155,7 +144,7 @@ func checkPath(t *testing.T, cb *coding.Codebook, code string, w want) bool {
 // TestPlacesOfLetteredCategories are the cases the Tabular's order and
 // the alphabet disagree on.
 func TestPlacesOfLetteredCategories(t *testing.T) {
-	cb := openFull(t)
+	cb := fullBook(t)
 	for code, want := range map[string]string{
 		"Z3A.39":   "chapter 21 > Z30-Z39 > Z3A > Z3A.3 > Z3A.39",
 		"M1A.0710": "chapter 13 > M00-M25 > M05-M14 > M1A > M1A.0 > M1A.07 > M1A.071 > M1A.0710",
